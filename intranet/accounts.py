@@ -1,0 +1,35 @@
+"""django-allauth adapters: sign-up only for the company's e-mail domains."""
+
+from __future__ import annotations
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+
+def domain_allowed(email: str) -> bool:
+    domain = email.rsplit("@", 1)[-1].strip().lower()
+    return domain in settings.SIGNUP_DOMAINS
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request) -> bool:
+        return bool(settings.SIGNUP_DOMAINS)
+
+    def clean_email(self, email: str) -> str:
+        email = super().clean_email(email)
+        if not domain_allowed(email):
+            raise forms.ValidationError(
+                _("Sign-up is only open to company addresses (%(domains)s).")
+                % {"domains": ", ".join("@" + d for d in settings.SIGNUP_DOMAINS)}
+            )
+        return email
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    """Single sign-on users are employees by definition: the identity provider vouches."""
+
+    def is_open_for_signup(self, request, sociallogin) -> bool:
+        return True

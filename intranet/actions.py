@@ -1,0 +1,358 @@
+"""Writes that change who may do what in a space.
+
+Each change — create a space, add or remove a member, change a role, change visibility —
+goes through one function here, which updates our models, keeps Wagtail's groups, page
+permissions and view restriction in step, and writes an audit log entry.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
+from wagtail.models import GroupPagePermission, PageViewRestriction
+
+from intranet.models import (
+    JoinPolicy,
+    JoinRequest,
+    Membership,
+    Role,
+    SpaceIndexPage,
+    SpacePage,
+    Visibility,
+)
+
+
+class LastSpaceAdminError(ValueError):
+    """Refused: the change would leave a space without any space admin."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _("A space needs at least one space admin. Make someone else admin first.")
+        )
+
+
+# Space settings that `update_space_settings` may change; everything else is the editor's.
+SPACE_SETTINGS = ("title", "description", "picture", "kind", "visibility", "join_policy")
+
+# Wagtail page permissions each role gets on the space's subtree.
+ROLE_PAGE_PERMISSIONS: dict[str, list[str]] = {
+    Role.READER: [],
+    Role.EDITOR: ["add", "change", "publish"],
+    Role.MODERATOR: ["add", "change", "publish", "lock", "unlock"],
+    Role.ADMIN: ["add", "change", "publish", "lock", "unlock", "bulk_delete"],
+}
+
+
+def space_group_name(space: SpacePage, role: str) -> str:
+    return f"space-{space.pk}-{role}"
+
+
+def _page_permission(codename: str) -> Permission:
+    return Permission.objects.get(
+        content_type__app_label="wagtailcore", codename=f"{codename}_page"
+    )
+
+
+def sync_space_permissions(space: SpacePage) -> dict[str, Group]:
+    """Make the space's four role groups, their page permissions and view restriction match
+    the space's settings. Safe to run any number of times."""
+    groups: dict[str, Group] = {}
+    admin_access = Permission.objects.get(
+        content_type__app_label="wagtailadmin", codename="access_admin"
+    )
+    for role, codenames in ROLE_PAGE_PERMISSIONS.items():
+        if space.wiki_moderation and role == Role.EDITOR:
+            # With moderation on, editors submit and moderators publish.
+            codenames = [c for c in codenames if c != "publish"]
+        group, _created = Group.objects.get_or_create(name=space_group_name(space, role))
+        groups[role] = group
+        wanted = {_page_permission(c).pk for c in codenames}
+        GroupPagePermission.objects.filter(group=group, page=space).exclude(
+            permission_id__in=wanted
+        ).delete()
+        existing = set(
+            GroupPagePermission.objects.filter(group=group, page=space).values_list(
+                "permission_id", flat=True
+            )
+        )
+        for permission_id in wanted - existing:
+            GroupPagePermission.objects.create(group=group, page=space, permission_id=permission_id)
+        if codenames:
+            group.permissions.add(admin_access)
+
+    restrictions = PageViewRestriction.objects.filter(page=space)
+    if space.visibility == Visibility.MEMBERS:
+        restriction = restrictions.first() or PageViewRestriction.objects.create(
+            page=space, restriction_type=PageViewRestriction.GROUPS
+        )
+        restriction.restriction_type = PageViewRestriction.GROUPS
+        restriction.save()
+        restriction.groups.set(groups.values())
+    else:
+        restrictions.delete()
+    sync_space_workflow(space, groups)
+    return groups
+
+
+def sync_space_workflow(space: SpacePage, groups: dict[str, Group]) -> None:
+    """With `wiki_moderation` on, changes in the space go through Wagtail's moderation
+    workflow, approved by the space's moderators and admins; off, they publish directly."""
+    from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage, WorkflowTask
+
+    name = f"space-{space.pk}-moderation"
+    if not space.wiki_moderation:
+        WorkflowPage.objects.filter(page=space).delete()
+        return
+    workflow, created = Workflow.objects.get_or_create(name=name)
+    if created or not workflow.workflow_tasks.exists():
+        task, _ = GroupApprovalTask.objects.get_or_create(name=f"{name}-approval")
+        task.groups.set([groups[Role.MODERATOR], groups[Role.ADMIN]])
+        WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    WorkflowPage.objects.update_or_create(page=space, defaults={"workflow": workflow})
+
+
+@transaction.atomic
+def create_space(
+    *,
+    title: str,
+    actor=None,
+    slug: str = "",
+    description: str = "",
+    kind: str = "team",
+    visibility: str = Visibility.OPEN,
+    join_policy: str = "open",
+    index: SpaceIndexPage | None = None,
+    **extra,
+) -> SpacePage:
+    """Create and publish a space under the space index, with its groups; the actor (if any)
+    becomes its first space admin."""
+    index = index or SpaceIndexPage.objects.get()
+    space = SpacePage(
+        title=title,
+        slug=slug or "",
+        description=description,
+        kind=kind,
+        visibility=visibility,
+        join_policy=join_policy,
+        owner=actor,
+        **extra,
+    )
+    if not space.slug:
+        from django.utils.text import slugify
+
+        space.slug = slugify(title)[:200] or "space"
+    index.add_child(instance=space)
+    space.save_revision(user=actor, log_action=False).publish(
+        user=actor, log_action=False, skip_permission_checks=True
+    )
+    space.refresh_from_db()
+    # No log call here: Wagtail's first save of a page already logs "wagtail.create".
+    sync_space_permissions(space)
+    if actor is not None:
+        set_member_role(space, actor, Role.ADMIN, actor=actor)
+    return space
+
+
+def _user_groups_for(space: SpacePage) -> list[str]:
+    return [space_group_name(space, role) for role in ROLE_PAGE_PERMISSIONS]
+
+
+def _lock_memberships(space: SpacePage) -> dict[int, Membership]:
+    """Lock the space's memberships for the rest of the transaction, so two moderators
+    changing members at the same time run one after the other (the last write wins, each
+    is logged) and the last-admin check cannot be raced."""
+    return {m.user_id: m for m in Membership.objects.select_for_update().filter(space=space)}
+
+
+def _is_last_admin(memberships: dict[int, Membership], user_id: int) -> bool:
+    current = memberships.get(user_id)
+    if current is None or current.role != Role.ADMIN:
+        return False
+    return not any(m.role == Role.ADMIN for uid, m in memberships.items() if uid != user_id)
+
+
+def would_leave_no_admin(space: SpacePage, user, role: str | None) -> bool:
+    """Whether giving `user` `role` in `space` (None: removing them) leaves it without a
+    space admin; for forms that want to say so before calling the action."""
+    memberships = {m.user_id: m for m in Membership.objects.filter(space=space)}
+    return role != Role.ADMIN and _is_last_admin(memberships, user.pk)
+
+
+def _role_groups(space: SpacePage) -> dict[str, Group]:
+    return {
+        role: Group.objects.get_or_create(name=space_group_name(space, role))[0]
+        for role in ROLE_PAGE_PERMISSIONS
+    }
+
+
+@transaction.atomic
+def set_member_role(space: SpacePage, user, role: str, *, actor=None) -> Membership:
+    """Add `user` to `space` with `role`, or change their role; keeps Wagtail groups in step.
+
+    Refuses (LastSpaceAdminError) to demote the space's only admin."""
+    role = Role(role)
+    memberships = _lock_memberships(space)
+    membership = memberships.get(user.pk)
+    created = membership is None
+    previous = None if created else membership.role
+    if not created and previous != role and _is_last_admin(memberships, user.pk):
+        raise LastSpaceAdminError
+    if created:
+        membership = Membership.objects.create(space=space, user=user, role=role)
+        # The groups' permissions were set up when the space was made or last changed;
+        # a new member only needs the groups themselves.
+        groups = _role_groups(space)
+    else:
+        if previous != role:
+            membership.role = role
+            membership.save(update_fields=["role"])
+        groups = _role_groups(space)
+    user.groups.remove(*[g for r, g in groups.items() if r != role])
+    user.groups.add(groups[role])
+    space.join_requests.filter(user=user).delete()
+    if created or previous != role:
+        log(
+            instance=space,
+            action="intranet.member_added" if created else "intranet.role_changed",
+            user=actor,
+            data={"member": user.get_username(), "role": str(role), "previous": previous},
+        )
+    return membership
+
+
+@transaction.atomic
+def remove_member(space: SpacePage, user, *, actor=None) -> None:
+    """Remove `user` from `space` and its Wagtail groups; refuses (LastSpaceAdminError) to
+    remove the space's only admin."""
+    memberships = _lock_memberships(space)
+    if _is_last_admin(memberships, user.pk):
+        raise LastSpaceAdminError
+    deleted, _details = Membership.objects.filter(space=space, user=user).delete()
+    user.groups.remove(*Group.objects.filter(name__in=_user_groups_for(space)))
+    if deleted:
+        log(
+            instance=space,
+            action="intranet.member_removed",
+            user=actor,
+            data={"member": user.get_username()},
+        )
+
+
+@transaction.atomic
+def join_space(space: SpacePage, user, *, message: str = "") -> str:
+    """An employee asks to join: open spaces add them as reader, approval spaces record a
+    request for the moderators, invite-only spaces refuse (PermissionDenied). Returns
+    "member", "requested" or "already"."""
+    if Membership.objects.filter(space=space, user=user).exists():
+        return "already"
+    if space.join_policy == JoinPolicy.OPEN:
+        set_member_role(space, user, Role.READER, actor=user)
+        return "member"
+    if space.join_policy == JoinPolicy.APPROVAL:
+        _request, created = JoinRequest.objects.get_or_create(
+            space=space, user=user, defaults={"message": message[:1000]}
+        )
+        if created:
+            log(
+                instance=space,
+                action="intranet.join_requested",
+                user=user,
+                data={"member": user.get_username()},
+            )
+        return "requested"
+    raise PermissionDenied(
+        _("This space is invitation only. Ask one of its moderators to add you.")
+    )
+
+
+@transaction.atomic
+def approve_join_request(join_request: JoinRequest, *, actor=None) -> Membership:
+    """Make the requester a reader (which also deletes the request)."""
+    return set_member_role(join_request.space, join_request.user, Role.READER, actor=actor)
+
+
+@transaction.atomic
+def deny_join_request(join_request: JoinRequest, *, actor=None) -> None:
+    deleted, _details = JoinRequest.objects.filter(pk=join_request.pk).delete()
+    if deleted:
+        log(
+            instance=join_request.space,
+            action="intranet.join_request_denied",
+            user=actor,
+            data={"member": join_request.user.get_username()},
+        )
+
+
+@transaction.atomic
+def update_space_settings(space: SpacePage, *, actor=None, **changes) -> SpacePage:
+    """Change a space's title, description, picture, kind, visibility or join policy from
+    the site: publishes a new revision (so the Wagtail history shows it), logs, and keeps
+    groups and the view restriction in step when the visibility changes."""
+    unknown = set(changes) - set(SPACE_SETTINGS)
+    if unknown:
+        raise ValueError(f"Not a space setting: {', '.join(sorted(unknown))}")
+    visibility = changes.pop("visibility", space.visibility)
+    changed = {name: value for name, value in changes.items() if getattr(space, name) != value}
+    if changed:
+        for name, value in changed.items():
+            setattr(space, name, value)
+        space.save_revision(user=actor, log_action=False).publish(
+            user=actor, log_action=False, skip_permission_checks=True
+        )
+        log(
+            instance=space,
+            action="intranet.settings_changed",
+            user=actor,
+            data={"fields": sorted(changed)},
+        )
+    if visibility != space.visibility:
+        set_space_visibility(space, visibility, actor=actor)
+    space.refresh_from_db()
+    return space
+
+
+@transaction.atomic
+def set_space_visibility(space: SpacePage, visibility: str, *, actor=None) -> None:
+    """Open a space to every employee or hide it (and everything in it) from non-members.
+
+    The read rule checks the space's visibility at query time, so this takes effect
+    everywhere at once; Wagtail's view restriction is updated for its own serving."""
+    visibility = Visibility(visibility)
+    previous = space.visibility
+    space.visibility = visibility
+    SpacePage.objects.filter(pk=space.pk).update(visibility=visibility)
+    latest = space.get_latest_revision()
+    if latest is not None:
+        # Publish a revision too, so the page editor does not bring the old value back.
+        space.save_revision(user=actor, log_action=False).publish(
+            user=actor, log_action=False, skip_permission_checks=True
+        )
+    sync_space_permissions(space)
+    if previous != visibility:
+        log(
+            instance=space,
+            action="intranet.visibility_changed",
+            user=actor,
+            data={"visibility": str(visibility), "previous": previous},
+        )
+
+
+@transaction.atomic
+def sync_space_after_admin_edit(space: SpacePage, *, actor=None) -> None:
+    """After the Wagtail page editor saved a space: sync groups and the view restriction
+    with its live visibility, and log a visibility change the editor made."""
+    restricted = PageViewRestriction.objects.filter(page=space).exists()
+    sync_space_permissions(space)
+    if restricted != space.is_members_only:
+        log(
+            instance=space,
+            action="intranet.visibility_changed",
+            user=actor,
+            data={
+                "visibility": str(space.visibility),
+                "previous": Visibility.MEMBERS if restricted else Visibility.OPEN,
+            },
+        )

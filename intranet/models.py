@@ -1,0 +1,305 @@
+"""Pages of the intranet's skeleton (home, spaces) and space membership.
+
+Every page that can live inside a space inherits `IntranetPage`, which records the space it
+belongs to (`space`, denormalised from the tree on save and on move). That one column is what
+the visibility rule in `intranet.access` filters on, in the database and in the search index.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db import models
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.models import Page
+from wagtail.search import index
+
+
+class IntranetPage(Page):
+    """Base of every page type that can sit in a space; carries the space and language."""
+
+    space = models.ForeignKey(
+        "intranet.SpacePage",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("space"),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language this page is written in; search uses it for word forms."),
+    )
+
+    search_fields = Page.search_fields + [
+        index.FilterField("space_id"),
+        index.FilterField("language"),
+    ]
+    is_creatable = False
+
+    def find_space_id(self) -> int | None:
+        """The id of the space this page is in (itself for a space), read from the tree."""
+        if isinstance(self, SpacePage):
+            return self.pk
+        if not self.path:
+            return None
+        ancestor_paths = [self.path[: i * Page.steplen] for i in range(1, self.depth)]
+        space = (
+            SpacePage.objects.filter(path__in=ancestor_paths).order_by("-depth").only("pk").first()
+        )
+        return space.pk if space else None
+
+    def save(self, *args, **kwargs):
+        if not isinstance(self, SpacePage):
+            self.space_id = self.find_space_id()
+        return super().save(*args, **kwargs)
+
+    def get_space(self) -> SpacePage | None:
+        if self.space_id is None:
+            return None
+        return SpacePage.objects.filter(pk=self.space_id).first()
+
+
+class HomePage(Page):
+    """The root of the site: the personal dashboard."""
+
+    intro = models.TextField(_("welcome text"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        from intranet.dashboard import dashboard_for
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(dashboard_for(request.user))
+        return context
+
+
+class SpaceIndexPage(Page):
+    """`/spaces/`: every space the reader may see."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["intranet.HomePage"]
+    subpage_types = ["intranet.SpacePage"]
+    max_count = 1
+    SPACES_PER_PAGE = 48
+
+    class Meta:
+        verbose_name = _("space index")
+
+    def get_context(self, request, *args, **kwargs):
+        from intranet.access import visible_spaces
+
+        context = super().get_context(request, *args, **kwargs)
+        spaces = visible_spaces(request.user)
+        kind = request.GET.get("kind", "")
+        if kind in SpaceKind.values:
+            spaces = spaces.filter(kind=kind)
+        # Paginated, so the list costs the same with ten spaces or five thousand.
+        page = Paginator(SpacePage.list_for(request.user, spaces), self.SPACES_PER_PAGE)
+        page_obj = page.get_page(request.GET.get("page"))
+        context.update(
+            {
+                "spaces": page_obj.object_list,
+                "page_obj": page_obj,
+                "kinds": SpaceKind.choices,
+                "kind": kind if kind in SpaceKind.values else "",
+                "query_string": urlencode({"kind": kind}) if kind in SpaceKind.values else "",
+            }
+        )
+        return context
+
+
+class SpaceKind(models.TextChoices):
+    DEPARTMENT = "department", _("Department")
+    TEAM = "team", _("Team")
+    PROJECT = "project", _("Project")
+    COMMUNITY = "community", _("Community")
+
+
+class Visibility(models.TextChoices):
+    OPEN = "open", _("Open: every employee can read")
+    MEMBERS = "members", _("Members only: invisible to everyone else")
+
+
+class JoinPolicy(models.TextChoices):
+    OPEN = "open", _("Anyone can join")
+    APPROVAL = "approval", _("Requests need a moderator's approval")
+    INVITE = "invite", _("Invitation only")
+
+
+class SpacePage(IntranetPage):
+    """One department, team, project or community, with its members, wiki and blog."""
+
+    description = models.TextField(_("description"), blank=True)
+    picture = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("picture"),
+    )
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=SpaceKind.choices, default=SpaceKind.TEAM
+    )
+    visibility = models.CharField(
+        _("visibility"), max_length=16, choices=Visibility.choices, default=Visibility.OPEN
+    )
+    join_policy = models.CharField(
+        _("who can join"), max_length=16, choices=JoinPolicy.choices, default=JoinPolicy.OPEN
+    )
+    wiki_moderation = models.BooleanField(
+        _("wiki changes need approval"),
+        default=False,
+        help_text=_("Send wiki edits through Wagtail's moderation workflow before publishing."),
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("description"),
+        FieldPanel("picture"),
+        MultiFieldPanel(
+            [
+                FieldPanel("kind"),
+                FieldPanel("visibility"),
+                FieldPanel("join_policy"),
+                FieldPanel("wiki_moderation"),
+            ],
+            heading=_("Space settings"),
+        ),
+    ]
+    search_fields = IntranetPage.search_fields + [
+        index.SearchField("description"),
+        index.FilterField("kind"),
+    ]
+    parent_page_types = ["intranet.SpaceIndexPage"]
+    subpage_types = ["wiki.WikiPage", "blogs.BlogIndexPage"]
+
+    class Meta:
+        verbose_name = _("space")
+
+    def save(self, *args, **kwargs):
+        result = super().save(*args, **kwargs)
+        if self.space_id != self.pk:
+            type(self).objects.filter(pk=self.pk).update(space_id=self.pk)
+            self.space_id = self.pk
+        return result
+
+    def get_context(self, request, *args, **kwargs):
+        from blogs.models import BlogPostPage
+        from intranet.access import can_manage_space
+        from wiki.models import WikiPage
+
+        context = super().get_context(request, *args, **kwargs)
+        user = request.user
+        my_role = self.role_of(user)
+        context.update(
+            {
+                "may_manage": can_manage_space(user, self),
+                "my_role": my_role,
+                "my_role_label": Role(my_role).label if my_role else "",
+                "join_requested": bool(
+                    not my_role and self.join_requests.filter(user=user).exists()
+                ),
+                "member_count": self.memberships.count(),
+                "members": self.memberships.select_related("user__profile").order_by("created_at")[
+                    :24
+                ],
+                "latest_posts": BlogPostPage.latest_for(user, 8, space=self),
+                "recent_wiki_pages": WikiPage.recently_changed_for(user, 8, space=self),
+            }
+        )
+        return context
+
+    @property
+    def is_members_only(self) -> bool:
+        return self.visibility == Visibility.MEMBERS
+
+    @classmethod
+    def list_for(cls, user, spaces):
+        """Spaces annotated with member counts and the user's role, in one query."""
+        role = Membership.objects.filter(space=models.OuterRef("pk"), user=user).values("role")[:1]
+        return (
+            spaces.select_related("picture")
+            .annotate(
+                member_count=models.Count("memberships", distinct=True),
+                my_role=models.Subquery(role),
+            )
+            .order_by("title")
+        )
+
+    def role_of(self, user) -> str | None:
+        if not user.is_authenticated:
+            return None
+        return (
+            Membership.objects.filter(space=self, user=user).values_list("role", flat=True).first()
+        )
+
+
+class Role(models.TextChoices):
+    READER = "reader", _("Reader")
+    EDITOR = "editor", _("Editor")
+    MODERATOR = "moderator", _("Moderator")
+    ADMIN = "admin", _("Space admin")
+
+
+ROLE_RANK = {Role.READER: 1, Role.EDITOR: 2, Role.MODERATOR: 3, Role.ADMIN: 4}
+
+
+class Membership(models.Model):
+    space = models.ForeignKey(
+        SpacePage, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("space")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.READER)
+    created_at = models.DateTimeField(_("joined"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("membership")
+        constraints = [
+            models.UniqueConstraint(fields=["space", "user"], name="unique_space_membership")
+        ]
+        indexes = [models.Index(fields=["user", "space"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.space} ({self.role})"
+
+    def has_role(self, role: str) -> bool:
+        return ROLE_RANK[Role(self.role)] >= ROLE_RANK[Role(role)]
+
+
+class JoinRequest(models.Model):
+    space = models.ForeignKey(SpacePage, on_delete=models.CASCADE, related_name="join_requests")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_requests"
+    )
+    message = models.TextField(_("message"), blank=True, max_length=1000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("join request")
+        constraints = [
+            models.UniqueConstraint(fields=["space", "user"], name="unique_join_request")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} asks to join {self.space}"
