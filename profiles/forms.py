@@ -1,0 +1,213 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.validators import ProhibitNullCharactersValidator, URLValidator
+from django.utils.translation import gettext_lazy as _
+
+from profiles.models import (
+    SPOKEN_LANGUAGES,
+    Department,
+    Profile,
+    SkillLevel,
+    manager_would_loop,
+)
+from profiles.photos import square_photo
+
+
+class UsernameField(forms.CharField):
+    """A colleague given by username: a text box scales to any number of people, a
+    drop-down of 10,000 names would not."""
+
+    def to_python(self, value):
+        value = (super().to_python(value) or "").strip().lstrip("@")
+        if not value:
+            return None
+        # Checked before the lookup: PostgreSQL refuses a NUL in a query parameter.
+        ProhibitNullCharactersValidator()(value)
+        user = get_user_model().objects.filter(username=value, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(
+                _("Nobody with the username “%(name)s”."), params={"name": value}
+            )
+        return user
+
+
+class ProfileForm(forms.ModelForm):
+    # The edit page shows the fields in these three groups (fieldsets), in this order.
+    ABOUT_FIELDS = [
+        "first_name",
+        "last_name",
+        "pronouns",
+        "photo",
+        "job_title",
+        "department",
+        "manager",
+        "ask_me_about",
+        "bio",
+        "links",
+    ]
+    CONTACT_FIELDS = [
+        "location",
+        "phone",
+        "mobile",
+        "birthday",
+        "working_hours",
+        "absent_until",
+        "cover",
+    ]
+    VISIBILITY_FIELDS = ["show_phone", "show_location", "show_birthday"]
+
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    manager = UsernameField(label=_("Manager (username)"), required=False)
+    cover = UsernameField(label=_("While I'm away, ask (username)"), required=False)
+    languages = forms.MultipleChoiceField(
+        label=_("Languages I speak"),
+        choices=SPOKEN_LANGUAGES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    photo = forms.FileField(
+        label=_("Photo"),
+        required=False,
+        help_text=_("JPEG, PNG, GIF or WebP. We crop it square and remove location data."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
+    )
+
+    class Meta:
+        model = Profile
+        fields = [
+            "first_name",
+            "last_name",
+            "pronouns",
+            "job_title",
+            "department",
+            "manager",
+            "location",
+            "phone",
+            "mobile",
+            "birthday",
+            "working_hours",
+            "ask_me_about",
+            "bio",
+            "links",
+            "absent_until",
+            "cover",
+            "show_phone",
+            "show_location",
+            "show_birthday",
+        ]
+        widgets = {
+            "birthday": forms.DateInput(attrs={"type": "date"}),
+            "absent_until": forms.DateInput(attrs={"type": "date"}),
+            "bio": forms.Textarea(attrs={"rows": 5}),
+            "links": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.instance.user
+        self.fields["department"].queryset = Department.objects.order_by("name")
+        if not self.is_bound:
+            self.initial.update(
+                {
+                    "first_name": user.first_name,
+                    "last_name": user.last_name,
+                    "manager": self.instance.manager.username if self.instance.manager else "",
+                    "cover": self.instance.cover.username if self.instance.cover else "",
+                    "languages": self.instance.spoken_language_codes,
+                }
+            )
+
+    def clean_manager(self):
+        manager = self.cleaned_data["manager"]
+        if manager is None:
+            return None
+        if manager.pk == self.instance.user_id:
+            raise forms.ValidationError(_("Nobody can be their own manager."))
+        if manager_would_loop(self.instance.user_id, manager.pk):
+            raise forms.ValidationError(
+                _("%(name)s already reports to this person; that would make a loop."),
+                params={"name": manager.get_full_name() or manager.username},
+            )
+        return manager
+
+    def clean_cover(self):
+        cover = self.cleaned_data["cover"]
+        if cover is not None and cover.pk == self.instance.user_id:
+            raise forms.ValidationError(_("Name a colleague, not yourself."))
+        return cover
+
+    def clean_links(self):
+        links = [line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()]
+        validate = URLValidator(schemes=["http", "https"])
+        for link in links:
+            try:
+                validate(link)
+            except forms.ValidationError:
+                raise forms.ValidationError(
+                    _("“%(link)s” is not a web address (http:// or https://)."),
+                    params={"link": link},
+                ) from None
+        return "\n".join(links)
+
+    def clean_photo(self):
+        uploaded = self.cleaned_data.get("photo")
+        if not uploaded:
+            return uploaded
+        return square_photo(uploaded)
+
+
+class SkillForm(forms.Form):
+    name = forms.CharField(label=_("Skill"), max_length=100)
+    level = forms.TypedChoiceField(
+        label=_("Level"), choices=SkillLevel.choices, coerce=int, initial=SkillLevel.INTERMEDIATE
+    )
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError(_("Name the skill."))
+        return name
+
+
+class DirectoryFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search people or expertise"), required=False, max_length=200)
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=Department.objects.order_by("name"),
+        required=False,
+        to_field_name="slug",
+        empty_label=_("All departments"),
+    )
+    location = forms.CharField(label=_("Location"), required=False, max_length=200)
+    skill = forms.CharField(label=_("Skill"), required=False, max_length=100)
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=[("", _("Any language")), *SPOKEN_LANGUAGES],
+        required=False,
+    )
+
+
+class ImportRowForm(forms.Form):
+    """One row of an HR export, validated before anything is written."""
+
+    username = forms.RegexField(regex=r"^[\w.@+-]+\Z", max_length=150)
+    email = forms.EmailField(required=False)
+    first_name = forms.CharField(max_length=150, required=False)
+    last_name = forms.CharField(max_length=150, required=False)
+    job_title = forms.CharField(max_length=200, required=False)
+    department = forms.CharField(max_length=200, required=False)
+    manager = forms.CharField(max_length=150, required=False)
+    location = forms.CharField(max_length=200, required=False)
+    phone = forms.CharField(max_length=40, required=False)
+
+    def clean_department(self):
+        slug = self.cleaned_data["department"].strip()
+        if not slug:
+            return None
+        department = Department.objects.filter(slug=slug).first()
+        if department is None:
+            raise forms.ValidationError(_("Unknown department “%(slug)s”."), params={"slug": slug})
+        return department
