@@ -1,0 +1,258 @@
+"""Writes in blogs: start a blog, comment, reply, hide, report and react.
+
+Callers (views, seed_demo) look the post up through `intranet.access` first, so a post the
+actor cannot read never reaches these functions; the checks here are about roles.
+"""
+
+from __future__ import annotations
+
+import re
+
+import nh3
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.urls import reverse
+from django.utils.html import escape, linebreaks, urlize
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
+
+from blogs.models import (
+    BlogIndexPage,
+    BlogPostPage,
+    BlogsRootPage,
+    Comment,
+    Reaction,
+    comment_max_length,
+)
+from intranet.models import SpacePage
+
+MENTION = re.compile(r"(?<![\w@/.:])@([A-Za-z0-9_.+-]{2,150})")
+BLOGGERS_GROUP = "Bloggers"
+BLOG_IMAGES_COLLECTION = "Blog images"
+# What the owner of a personal blog may do there. "change" covers only their own blog: no
+# one else holds a permission on it.
+PERSONAL_BLOG_PERMISSIONS = ["add", "change", "publish"]
+
+
+class CommentError(ValueError):
+    """Input a comment cannot be made from; the message is for the person who wrote it."""
+
+
+class RateLimited(Exception):
+    """Too many writes in a short time."""
+
+
+# --- personal and space blogs ------------------------------------------------------------
+
+
+def personal_blog_group_name(user) -> str:
+    return f"blog-{user.pk}"
+
+
+def _page_permission(codename: str) -> Permission:
+    return Permission.objects.get(
+        content_type__app_label="wagtailcore", codename=f"{codename}_page"
+    )
+
+
+def bloggers_group() -> Group:
+    """Everyone who writes a blog: may open the Wagtail editor and upload and choose header
+    images in one shared collection."""
+    group, created = Group.objects.get_or_create(name=BLOGGERS_GROUP)
+    if created:
+        group.permissions.add(
+            Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+        )
+        root = Collection.get_first_root_node()
+        collection = root.get_children().filter(name=BLOG_IMAGES_COLLECTION).first()
+        if collection is None:
+            collection = root.add_child(name=BLOG_IMAGES_COLLECTION)
+        for codename in ("add_image", "choose_image"):
+            GroupCollectionPermission.objects.get_or_create(
+                group=group,
+                collection=collection,
+                permission=Permission.objects.get(
+                    content_type__app_label="wagtailimages", codename=codename
+                ),
+            )
+    return group
+
+
+def _free_blog_slug(root: BlogsRootPage, user) -> str:
+    # "-" is where the blog views live (/blogs/-/...), so no blog may take it.
+    slug = slugify(user.get_username())[:60].strip("-") or f"user-{user.pk}"
+    if root.get_children().filter(slug=slug).exists():
+        slug = f"{slug}-{user.pk}"
+    return slug
+
+
+@transaction.atomic
+def start_personal_blog(user) -> BlogIndexPage:
+    """The user's personal blog at /blogs/<username>/, made (with its permissions) on first
+    use. Only the user and site admins may write in it."""
+    blog = BlogIndexPage.objects.filter(author=user).first()
+    if blog is None:
+        blog = _make_personal_blog(user)
+    # Also for blogs made before these permissions existed (or by an admin in Wagtail).
+    group, _created = Group.objects.get_or_create(name=personal_blog_group_name(user))
+    for codename in PERSONAL_BLOG_PERMISSIONS:
+        GroupPagePermission.objects.get_or_create(
+            group=group, page=blog, permission=_page_permission(codename)
+        )
+    user.groups.add(group, bloggers_group())
+    return blog
+
+
+def _make_personal_blog(user) -> BlogIndexPage:
+    root = BlogsRootPage.objects.get()
+    blog = BlogIndexPage(
+        title=user.get_full_name() or user.get_username(),
+        slug=_free_blog_slug(root, user),
+        author=user,
+        owner=user,
+    )
+    root.add_child(instance=blog)
+    blog.save_revision(user=user, log_action=False).publish(
+        user=user, log_action=False, skip_permission_checks=True
+    )
+    log(instance=blog, action="blogs.blog_started", user=user)
+    return blog
+
+
+@transaction.atomic
+def space_blog_for(space: SpacePage, *, actor=None) -> BlogIndexPage:
+    """The space's blog at /spaces/<space>/blog/, made on first use. Space editors write in
+    it through the permissions the space already grants on its subtree."""
+    blog = BlogIndexPage.objects.child_of(space).first()
+    if blog is None:
+        blog = BlogIndexPage(title="Blog", slug="blog", owner=actor)
+        space.add_child(instance=blog)
+        blog.save_revision(user=actor, log_action=False).publish(
+            user=actor, log_action=False, skip_permission_checks=True
+        )
+    if actor is not None:
+        # Header images need the shared image collection, which space roles do not grant.
+        actor.groups.add(bloggers_group())
+    return blog
+
+
+# --- comments ----------------------------------------------------------------------------
+
+
+def _check_rate(user, what: str, limit: int) -> None:
+    """At most `limit` writes of one kind per user and minute (a cache counter)."""
+    key = f"blogs:{what}:{user.pk}"
+    cache.add(key, 0, timeout=60)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=60)
+        count = 1
+    if count > limit:
+        raise RateLimited
+
+
+def render_comment(text: str) -> str:
+    """Plain text to safe HTML: escaped, paragraphs, links made clickable, @mentions of
+    colleagues linked to their profiles; then nh3 keeps only a, p and br."""
+    html = urlize(text, nofollow=True, autoescape=True)
+    names = {match.rstrip(".") for match in MENTION.findall(html)}
+    people = set(
+        get_user_model()
+        .objects.filter(username__in=names, is_active=True)
+        .values_list("username", flat=True)
+    )
+
+    def mention(match: re.Match) -> str:
+        name = match.group(1).rstrip(".")
+        if name not in people:
+            return match.group(0)
+        url = reverse("profiles:detail", args=[name])
+        rest = match.group(1)[len(name) :]
+        return f'<a href="{escape(url)}" class="mention">@{escape(name)}</a>{rest}'
+
+    html = MENTION.sub(mention, html)
+    return nh3.clean(
+        linebreaks(html),
+        tags={"a", "p", "br"},
+        attributes={"a": {"href"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="nofollow noopener noreferrer ugc",
+    )
+
+
+@transaction.atomic
+def add_comment(post: BlogPostPage, author, text: str, *, parent: Comment | None = None) -> Comment:
+    """Comment on a live post the author may read (the caller checked), or reply to a
+    comment on it; replies to replies join the same thread."""
+    text = (text or "").strip()
+    if not text:
+        raise CommentError(_("Write something first."))
+    limit = comment_max_length()
+    if len(text) > limit:
+        raise CommentError(
+            _("A comment can be at most %(limit)s characters long; this one has %(length)s.")
+            % {"limit": limit, "length": len(text)}
+        )
+    if not post.live:
+        raise CommentError(_("This post is not published."))
+    if parent is not None:
+        if parent.post_id != post.pk:
+            raise CommentError(_("You can only reply to a comment on the same post."))
+        if parent.parent_id:
+            parent = parent.parent
+    _check_rate(author, "comments", getattr(settings, "BLOG_COMMENTS_PER_MINUTE", 10))
+    return Comment.objects.create(
+        post=post, author=author, parent=parent, body=text, body_html=render_comment(text)
+    )
+
+
+def hide_comment(comment: Comment, actor, *, hidden: bool = True) -> Comment:
+    """Hide (or show again) a comment: the post's author, space moderators, site admins."""
+    post = comment.post
+    if not post.can_moderate_comments(actor):
+        raise PermissionDenied(_("Only the post's author and the moderators can hide comments."))
+    comment.is_hidden = hidden
+    comment.hidden_by = actor if hidden else None
+    comment.save(update_fields=["is_hidden", "hidden_by"])
+    log(
+        instance=post,
+        action="blogs.comment_hidden" if hidden else "blogs.comment_shown",
+        user=actor,
+        data={"comment": comment.pk},
+    )
+    return comment
+
+
+def report_comment(comment: Comment, reporter, reason: str):
+    """Send a comment to the moderators' queue (the one the community app keeps for every
+    report) with the reporter's reason."""
+    from community.actions import report_content
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise CommentError(_("Please say what is wrong with this comment."))
+    _check_rate(reporter, "reports", getattr(settings, "BLOG_REPORTS_PER_MINUTE", 10))
+    return report_content(reporter, comment.post, reason[:2000], comment_id=comment.pk)
+
+
+# --- reactions ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def react(post: BlogPostPage, user, kind: str) -> bool:
+    """Add the reaction, or take it back if the user already reacted so. True if it is on."""
+    if kind not in Reaction.Kind.values:
+        raise ValueError(kind)
+    _check_rate(user, "reactions", getattr(settings, "BLOG_REACTIONS_PER_MINUTE", 60))
+    deleted, _counts = Reaction.objects.filter(post=post, user=user, kind=kind).delete()
+    if deleted:
+        return False
+    Reaction.objects.create(post=post, user=user, kind=kind)
+    return True
