@@ -1,0 +1,115 @@
+"""Names and URLs of feeds, shared by the subscriptions page, OPML, autodiscovery and the
+feed buttons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from intranet.access import visible_spaces
+from intranet.models import Membership
+
+URL_NAMES = {
+    "all": "feeds:all",
+    "space": "feeds:space",
+    "blog": "feeds:blog",
+    "wiki": "feeds:wiki",
+    "person": "feeds:person",
+    "tag": "feeds:tag",
+    "search": "feeds:search",
+}
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    title: str
+    rss_url: str
+    atom_url: str
+
+    def with_token(self, token: str | None, request=None) -> FeedLink:
+        """Absolute URLs carrying `token` (for readers, which cannot log in)."""
+
+        def tokenised(url: str) -> str:
+            if token:
+                url += ("&" if "?" in url else "?") + urlencode({"token": token})
+            return request.build_absolute_uri(url) if request is not None else url
+
+        return FeedLink(self.title, tokenised(self.rss_url), tokenised(self.atom_url))
+
+
+def feed_link(kind: str, title: str, *, query: str = "", **kwargs) -> FeedLink:
+    name = URL_NAMES[kind]
+    suffix = "?" + urlencode({"q": query}) if query else ""
+    return FeedLink(
+        title,
+        reverse(name, kwargs=kwargs) + suffix,
+        reverse(f"{name}_atom", kwargs=kwargs) + suffix,
+    )
+
+
+def everything_link() -> FeedLink:
+    return feed_link("all", _("Everything new"))
+
+
+def space_links(space) -> list[FeedLink]:
+    return [
+        feed_link(
+            "space",
+            _("%(space)s: posts and wiki changes") % {"space": space.title},
+            slug=space.slug,
+        ),
+        feed_link("blog", _("%(space)s: blog") % {"space": space.title}, slug=space.slug),
+        feed_link("wiki", _("%(space)s: wiki changes") % {"space": space.title}, slug=space.slug),
+    ]
+
+
+def person_link(person) -> FeedLink:
+    name = person.get_full_name() or person.get_username()
+    return feed_link(
+        "person", _("Posts by %(name)s") % {"name": name}, username=person.get_username()
+    )
+
+
+def tag_link(tag: str) -> FeedLink:
+    return feed_link("tag", _("Posts tagged “%(tag)s”") % {"tag": tag}, tag=tag)
+
+
+def search_link(query: str) -> FeedLink:
+    return feed_link("search", _("Search: %(query)s") % {"query": query}, query=query)
+
+
+@dataclass
+class FeedGroup:
+    heading: str
+    links: list[FeedLink]
+
+
+def available_feeds(user, *, tag_limit: int = 30) -> list[FeedGroup]:
+    """Every feed `user` can subscribe to: everything, their own posts, their spaces, the
+    other spaces they can see, and the tags of posts they can see."""
+    from taggit.models import Tag
+
+    from blogs.models import BlogPostPage
+
+    spaces = list(visible_spaces(user).order_by("title").only("pk", "title", "slug"))
+    member_of = set(Membership.objects.filter(user=user).values_list("space_id", flat=True))
+    mine = [link for space in spaces if space.pk in member_of for link in space_links(space)]
+    others = [link for space in spaces if space.pk not in member_of for link in space_links(space)]
+    visible_posts = BlogPostPage.listing_for(user).order_by().values("pk")
+    tags = (
+        Tag.objects.filter(blogs_blogposttag_items__content_object__in=visible_posts)
+        .annotate(post_count=Count("blogs_blogposttag_items"))
+        .order_by("-post_count", "name")
+        .values_list("name", flat=True)[:tag_limit]
+    )
+    groups = [
+        FeedGroup(_("Everything"), [everything_link(), person_link(user)]),
+        FeedGroup(_("My spaces"), mine),
+        FeedGroup(_("Other spaces"), others),
+        FeedGroup(_("Tags"), [tag_link(name) for name in sorted(tags, key=str.lower)]),
+    ]
+    return [group for group in groups if group.links]

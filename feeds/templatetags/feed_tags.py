@@ -1,0 +1,61 @@
+"""`{% feed_autodiscovery %}` for base.html's <head>, and `{% current_feed as feed %}` for
+the feed buttons (templates/feeds/feed_buttons.html): both find the feed of the page being
+shown from the template context, without a query of their own where the page has its data."""
+
+from __future__ import annotations
+
+from django import template
+
+from feeds.links import (
+    FeedLink,
+    everything_link,
+    person_link,
+    search_link,
+    space_links,
+    tag_link,
+)
+
+register = template.Library()
+
+
+def feed_for_context(context) -> FeedLink | None:
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    namespace = match.namespace if match else ""
+    if namespace == "search":
+        query = context.get("query")
+        return search_link(query) if query else None
+    if namespace == "profiles" and context.get("person") is not None:
+        return person_link(context["person"])
+    page = context.get("page")
+    if page is None or not hasattr(page, "specific_class"):
+        return None
+    from blogs.models import BlogIndexPage, BlogPostPage, BlogsRootPage
+    from intranet.models import HomePage, SpacePage
+    from wiki.models import WikiPage
+
+    if isinstance(page, HomePage):
+        return everything_link()
+    if isinstance(page, SpacePage):
+        return space_links(page)[0]
+    if isinstance(page, WikiPage) and page.space_id:
+        return space_links(page.space)[2]
+    if isinstance(page, BlogsRootPage):
+        tag = request.GET.get("tag", "").strip()[:100] if request else ""
+        return tag_link(tag) if tag else everything_link()
+    if isinstance(page, (BlogIndexPage, BlogPostPage)):
+        if page.space_id:
+            return space_links(page.space)[1]
+        owner = page.author if isinstance(page, BlogIndexPage) else page.owner
+        return person_link(owner) if owner is not None else None
+    return None
+
+
+@register.inclusion_tag("feeds/autodiscovery.html", takes_context=True)
+def feed_autodiscovery(context) -> dict:
+    return {"feed": feed_for_context(context)}
+
+
+@register.simple_tag(takes_context=True)
+def current_feed(context) -> FeedLink | None:
+    return feed_for_context(context)
