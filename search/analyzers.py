@@ -1,0 +1,230 @@
+"""Text analysis for the Whoosh search index, in English and German at once.
+
+Content on the intranet is written in either language and readers search in
+either language, so every word is indexed under its English stem *and* its
+German stem, both at the word's position (like a synonym). A query word is
+looked up under both of its stems too. So "Medien" finds a German page about
+"Medium", "Anträge" finds "Antrag" and "published" finds an English post about
+"publishing", whatever language the reader or the author uses; phrases still
+match because both stems share one position.
+
+Per word: lowercase, fold accents (ä→a, é→e, ß→ss, so "Antrage" typed on an
+English keyboard finds "Anträge"), drop it if it is a stop word of either
+language (it takes no position then), else stem it with each language's
+Snowball stemmer. A few German stop words are English nouns ("war", "man");
+those are kept and stemmed only as English.
+
+Autocomplete fields use edge n-grams of the folded, unstemmed words instead,
+because what people type is a prefix of the word, not of its stem ("learni" is
+a prefix of "learning" but not of the stem "learn").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from functools import cache
+
+from whoosh.analysis import Analyzer, Token
+from whoosh.lang import stemmer_for_language, stopwords_for_language
+from whoosh.support.charset import accent_map
+
+# Words are runs of letters/digits; dots inside a word are kept so "1.11" or
+# "R.R." stay one token, as Elasticsearch's standard tokenizer does.
+WORD_PATTERN = re.compile(r"\w+(?:\.\w+)*")
+
+# Longest edge n-gram indexed for autocomplete; longer query words are cut to
+# this length so they still match the longest stored prefix.
+MAX_EDGE_NGRAM = 15
+
+#: The languages every text is analysed in.
+LANGUAGES = ("en", "de")
+
+# Whoosh's accent map turns "ß" into a single "s"; German spells it "ss" when
+# the letter is not at hand, so "Strasse" must meet "Straße".
+FOLD_MAP: dict[int, str] = {**accent_map, ord("ß"): "ss"}
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip accents the same way the index does."""
+    return text.lower().translate(FOLD_MAP)
+
+
+@cache
+def _folded_stopwords(lang: str) -> frozenset[str]:
+    # Whoosh's lists hold "für", "über", ...; words are folded before the
+    # stop-word check, so the list must be folded too.
+    return frozenset(fold(word) for word in stopwords_for_language(lang))
+
+
+# Stop words of one language that carry meaning in the other.
+_MEANINGFUL_ACROSS_LANGUAGES = frozenset({"war", "man", "hat", "bin", "die"})
+
+
+@cache
+def _dropped_words() -> frozenset[str]:
+    every_stopword = frozenset().union(*(_folded_stopwords(lang) for lang in LANGUAGES))
+    return every_stopword - _MEANINGFUL_ACROSS_LANGUAGES
+
+
+# Latin and Greek loan words change their ending in the German plural
+# (Medium/Medien, Zentrum/Zentren, Thema/Themen, Firma/Firmen) and Snowball
+# leaves the singular alone, so singular and plural never meet. Cutting the
+# singular's ending brings them together; Snowball already cuts the plural's.
+_GERMAN_LOANWORD_ENDINGS = ("um", "a")
+
+_german_snowball: Callable[[str], str] = stemmer_for_language("de")
+
+
+def german_stem(word: str) -> str:
+    """Snowball's German stem, with Latin and Greek singulars cut to meet their plurals."""
+    stemmed = _german_snowball(word)
+    for ending in _GERMAN_LOANWORD_ENDINGS:
+        if stemmed.endswith(ending) and len(stemmed) - len(ending) >= 3:
+            return stemmed[: -len(ending)]
+    return stemmed
+
+
+_STEMMERS: dict[str, Callable[[str], str]] = {
+    "en": stemmer_for_language("en"),
+    "de": german_stem,
+}
+
+# Stems are cached per process: an intranet's vocabulary is small, and
+# stemming is most of the cost of analysing a word.
+_STEM_CACHE_SIZE = 200_000
+_terms_cache: dict[str, tuple[str, ...]] = {}
+
+
+def word_terms(folded_word: str) -> tuple[str, ...]:
+    """The index terms of one folded word: its distinct stems, none for a stop word."""
+    terms = _terms_cache.get(folded_word)
+    if terms is None:
+        found: list[str] = []
+        for lang in LANGUAGES:
+            if folded_word in _dropped_words():
+                break
+            if folded_word not in _folded_stopwords(lang):
+                stemmed = _STEMMERS[lang](folded_word)
+                if stemmed not in found:
+                    found.append(stemmed)
+        if len(_terms_cache) >= _STEM_CACHE_SIZE:
+            _terms_cache.clear()
+        terms = _terms_cache[folded_word] = tuple(found)
+    return terms
+
+
+class BilingualAnalyzer(Analyzer):
+    """Full-text analysis: each word's English and German stems at the word's position.
+
+    Written as one loop rather than a chain of Whoosh filters because indexing
+    runs all text through it and the chained generators cost more per word
+    than the work itself. Whoosh pickles analyzers into the index, so this
+    class keeps no state.
+    """
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, BilingualAnalyzer)
+
+    def __hash__(self) -> int:
+        return hash(BilingualAnalyzer)
+
+    def __call__(  # Whoosh's analyzer signature
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: object,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        token.stopped = False
+        token.boost = 1.0
+        position = start_pos
+        matches = WORD_PATTERN.finditer(value) if tokenize else ()
+        for match in matches:
+            original = match.group(0)
+            terms = word_terms(fold(original))
+            if not terms:
+                # A stop word takes no position, so "Bericht der Abteilung"
+                # matches the phrase "Bericht Abteilung".
+                continue
+            if keeporiginal:
+                token.original = original
+            if positions:
+                token.pos = position
+            if chars:
+                token.startchar = start_char + match.start()
+                token.endchar = start_char + match.end()
+            for term in terms:
+                token.text = term
+                yield token
+            position += 1
+
+
+class EdgeNgramAnalyzer(Analyzer):
+    """Index-time analysis for autocomplete: each folded word's prefixes, up to 15 letters."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, EdgeNgramAnalyzer)
+
+    def __hash__(self) -> int:
+        return hash(EdgeNgramAnalyzer)
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        removestops: bool = True,
+        mode: str = "",
+        **kwargs: object,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        token.stopped = False
+        token.boost = 1.0
+        for position, match in enumerate(WORD_PATTERN.finditer(value)):
+            word = fold(match.group(0))
+            for end in range(1, min(len(word), MAX_EDGE_NGRAM) + 1):
+                token.text = word[:end]
+                if positions:
+                    token.pos = position
+                if chars:
+                    token.startchar, token.endchar = match.start(), match.start() + end
+                yield token
+
+
+@cache
+def bilingual_analyzer() -> BilingualAnalyzer:
+    return BilingualAnalyzer()
+
+
+@cache
+def edge_ngram_analyzer() -> EdgeNgramAnalyzer:
+    return EdgeNgramAnalyzer()
+
+
+def query_words(text: str) -> list[str]:
+    """Split a query into words the way the index splits text."""
+    return [match.group(0) for match in WORD_PATTERN.finditer(text)]
+
+
+def query_terms(word: str) -> tuple[str, ...]:
+    """The index terms to look up for one query word (empty for a stop word)."""
+    return word_terms(fold(word))
+
+
+def phrase_terms(text: str) -> list[tuple[str, ...]]:
+    """The index terms of a phrase, one tuple of alternatives per position."""
+    positions = (query_terms(word) for word in query_words(text))
+    return [terms for terms in positions if terms]
+
+
+def autocomplete_terms(text: str) -> list[str]:
+    """The edge n-gram terms to look up for what a user has typed so far."""
+    return [fold(word)[:MAX_EDGE_NGRAM] for word in query_words(text)]

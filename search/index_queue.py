@@ -1,0 +1,229 @@
+"""A durable queue of search-index writes that could not be applied at once.
+
+Whoosh lets one process write an index at a time (a file lock), while every web
+process indexes the page it just saved. A process that cannot get the lock in
+time must neither block the request nor lose the write, so it records the
+operation here and the next process that holds the lock applies it first.
+
+The same table carries writes made while ``update_index`` builds a new index
+generation from the database: the rebuild read its rows before those writes, so
+it replays them into the new generation before and after switching to it.
+
+One SQLite file per index, next to the index generations. Each row is one batch
+of operations (``{"op": "add", "pk": ..., "doc": {...}}`` or
+``{"op": "delete", "pk": ...}``), stored as JSON, applied in id order:
+
+- ``pending`` = 1: not yet in the live index;
+- ``for_rebuild`` = 1: not yet in the generation a running rebuild is building.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+Operation = dict[str, Any]
+
+# How long a process waits for another one's SQLite transaction. Transactions
+# here last microseconds, so reaching this means something is badly wrong.
+_SQLITE_TIMEOUT = 30.0
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS ops (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    pending INTEGER NOT NULL,
+    for_rebuild INTEGER NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+@dataclass
+class _OpenQueue:
+    connection: sqlite3.Connection
+    lock: threading.Lock
+
+
+# One connection per queue file and process: opening and closing one per call
+# costs milliseconds (closing the last connection checkpoints the WAL file),
+# which adds up over the dozen indexes a rebuild touches. A forked child must
+# not use its parent's connection, hence the pid in the key.
+_connections: OrderedDict[tuple[Path, int], _OpenQueue] = OrderedDict()
+_connections_lock = threading.Lock()
+_MAX_CONNECTIONS = 32
+
+
+def _open(path: Path) -> _OpenQueue:
+    key = (path, os.getpid())
+    with _connections_lock:
+        opened = _connections.get(key)
+        if opened is not None and path.exists():
+            _connections.move_to_end(key)
+            return opened
+        if opened is not None:
+            # The file was removed under us: start again on a new one.
+            opened.connection.close()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(
+            path, timeout=_SQLITE_TIMEOUT, isolation_level=None, check_same_thread=False
+        )
+        connection.execute("PRAGMA journal_mode=WAL")
+        # WAL with NORMAL survives a crashed process; a lost power cut may drop
+        # the last queued writes, which the next rebuild restores anyway.
+        connection.execute("PRAGMA synchronous=NORMAL")
+        connection.executescript(_SCHEMA)
+        opened = _connections[key] = _OpenQueue(connection, threading.Lock())
+        while len(_connections) > _MAX_CONNECTIONS:
+            _, evicted = _connections.popitem(last=False)
+            evicted.connection.close()
+        return opened
+
+
+class IndexQueue:
+    """The write queue of one index, stored in the SQLite file at ``path``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        opened = _open(self.path)
+        with opened.lock:
+            connection = opened.connection
+            # IMMEDIATE takes the write lock up front, so "read the rebuild flag,
+            # then insert" cannot interleave with a rebuild clearing the flag.
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield connection
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
+
+    @staticmethod
+    def _rebuilding(connection: sqlite3.Connection) -> bool:
+        row = connection.execute("SELECT value FROM state WHERE key = 'rebuilding'").fetchone()
+        return row is not None
+
+    def record_write(self, ops: list[Operation], rebuild_alive: Callable[[], bool]) -> int | None:
+        """Note a write about to go to the live index.
+
+        While a rebuild runs, keep a copy for it and return the row id (pass it to
+        ``push_pending`` if the live write then fails); otherwise return None.
+        ``rebuild_alive`` is asked only when the flag is set, so that the flag of
+        a rebuild that crashed stops costing a copy of every write.
+        """
+        with self._transaction() as connection:
+            if not self._rebuilding(connection):
+                return None
+            if not rebuild_alive():
+                self._abandon_rebuild(connection)
+                return None
+            cursor = connection.execute(
+                "INSERT INTO ops (pending, for_rebuild, body) VALUES (0, 1, ?)",
+                (json.dumps(ops),),
+            )
+            return cursor.lastrowid
+
+    def push_pending(self, ops: list[Operation], row_id: int | None = None) -> None:
+        """Keep ops that could not be written now, for the next writer."""
+        with self._transaction() as connection:
+            if row_id is not None:
+                updated = connection.execute(
+                    "UPDATE ops SET pending = 1 WHERE id = ?", (row_id,)
+                ).rowcount
+                if updated:
+                    return
+            connection.execute(
+                "INSERT INTO ops (pending, for_rebuild, body) VALUES (1, ?, ?)",
+                (int(self._rebuilding(connection)), json.dumps(ops)),
+            )
+
+    def has_pending(self) -> bool:
+        if not self.path.exists():
+            return False
+        with self._transaction() as connection:
+            row = connection.execute("SELECT 1 FROM ops WHERE pending = 1 LIMIT 1").fetchone()
+        return row is not None
+
+    def pending(self, limit: int = 1000) -> list[tuple[int, list[Operation]]]:
+        """The oldest batches still waiting for the live index, oldest first."""
+        if not self.path.exists():
+            return []
+        with self._transaction() as connection:
+            rows = connection.execute(
+                "SELECT id, body FROM ops WHERE pending = 1 ORDER BY id LIMIT ?", (limit,)
+            ).fetchall()
+        return [(row_id, json.loads(body)) for row_id, body in rows]
+
+    def ack_pending(self, ids: list[int]) -> None:
+        """Mark batches as written to the live index (call after the commit)."""
+        if not ids:
+            return
+        with self._transaction() as connection:
+            for row_id in ids:
+                connection.execute("UPDATE ops SET pending = 0 WHERE id = ?", (row_id,))
+            connection.execute("DELETE FROM ops WHERE pending = 0 AND for_rebuild = 0")
+
+    # Rebuilds
+
+    def begin_rebuild(self, generation: str) -> None:
+        with self._transaction() as connection:
+            # Copies left by a rebuild that died are of no use to this one.
+            self._abandon_rebuild(connection)
+            connection.execute(
+                "INSERT OR REPLACE INTO state (key, value) VALUES ('rebuilding', ?)",
+                (json.dumps({"generation": generation, "started": time.time()}),),
+            )
+
+    def rebuild_ops(self, limit: int = 1000) -> list[tuple[int, list[Operation]]]:
+        """Batches written since the rebuild started, oldest first."""
+        with self._transaction() as connection:
+            rows = connection.execute(
+                "SELECT id, body FROM ops WHERE for_rebuild = 1 ORDER BY id LIMIT ?", (limit,)
+            ).fetchall()
+        return [(row_id, json.loads(body)) for row_id, body in rows]
+
+    def ack_rebuild(self, ids: list[int]) -> None:
+        if not ids:
+            return
+        with self._transaction() as connection:
+            for row_id in ids:
+                connection.execute("UPDATE ops SET for_rebuild = 0 WHERE id = ?", (row_id,))
+            connection.execute("DELETE FROM ops WHERE pending = 0 AND for_rebuild = 0")
+
+    def end_rebuild(self) -> list[Operation]:
+        """Stop copying writes for the rebuild; return the copies not yet replayed.
+
+        Call after the new generation is live. Everything else in the queue is
+        then obsolete: pending batches from before the rebuild are older than the
+        rows it read, and those from during it were replayed or are returned here.
+        """
+        with self._transaction() as connection:
+            rows = connection.execute(
+                "SELECT body FROM ops WHERE for_rebuild = 1 ORDER BY id"
+            ).fetchall()
+            connection.execute("DELETE FROM ops")
+            connection.execute("DELETE FROM state WHERE key = 'rebuilding'")
+        return [op for (body,) in rows for op in json.loads(body)]
+
+    @staticmethod
+    def _abandon_rebuild(connection: sqlite3.Connection) -> None:
+        # Forget the flag of a rebuild that is no longer running.
+        connection.execute("DELETE FROM state WHERE key = 'rebuilding'")
+        connection.execute("DELETE FROM ops WHERE pending = 0")
+        connection.execute("UPDATE ops SET for_rebuild = 0")
+
+    def clear(self) -> None:
+        with self._transaction() as connection:
+            connection.execute("DELETE FROM ops")

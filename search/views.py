@@ -1,0 +1,134 @@
+"""The search page, its JSON suggestions and the admin report of searches without results."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from search.forms import SearchForm
+from search.models import ZeroResultQuery, searches_without_results
+from search.query import SearchResults, month_range, search_content, suggest
+
+try:  # The Whoosh backend's "cannot read the index" error; absent on other backends.
+    from search.backends.whoosh import IndexUnavailable
+except ImportError:  # pragma: no cover - only when the backend module is missing
+
+    class IndexUnavailable(Exception):  # type: ignore[no-redef]  # noqa: N818
+        pass
+
+
+FILTER_NAMES = ("type", "space", "author", "department", "date")
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET)
+    arguments = form.search_arguments()
+    try:
+        results = search_content(request.user, **arguments)
+    except IndexUnavailable:
+        context = {"query": arguments["q"], "form": form}
+        return render(request, "search/unavailable.html", context, status=503)
+    if results.query and not results.found_anything and not results.filters:
+        ZeroResultQuery.record(results.query)
+    params = _active_params(results, form)
+    context = {
+        "form": form,
+        "query": results.query,
+        "results": results,
+        "page_obj": results.page,
+        "query_string": urlencode(params),
+        "facet_groups": _facet_groups(results, params),
+        "active_filters": _active_filters(results, params),
+        "feed_url": _feed_url(results.query),
+    }
+    return render(request, "search/search.html", context)
+
+
+@require_GET
+def suggestions(request: HttpRequest) -> JsonResponse:
+    """Titles for the header box as one types; the box still submits to the page without JS."""
+    query = request.GET.get("q", "")[:2_000]
+    try:
+        found = suggest(request.user, query)
+    except IndexUnavailable:
+        found = []
+    return JsonResponse({"suggestions": found})
+
+
+@require_GET
+def zero_results_report(request: HttpRequest) -> HttpResponse:
+    """Wagtail admin report for site admins (mounted by search.wagtail_hooks)."""
+    if not (request.user.is_active and request.user.is_superuser):
+        raise PermissionDenied
+    rows = searches_without_results(limit=200)
+    return render(request, "search/admin/zero_results.html", {"rows": rows})
+
+
+# --- links for facets and filters --------------------------------------------------------------
+
+
+def _active_params(results: SearchResults, form: SearchForm) -> dict[str, str]:
+    """The query and the filters that were applied (unknown values dropped), for links."""
+    params = {"q": results.query}
+    for name in ("type", "space", "author", "department"):
+        if name in results.filters:
+            params[name] = results.filters[name]
+    date = form.cleaned_data.get("date", "") if form.is_valid() else ""
+    if month_range(date):
+        params["date"] = date.strip()
+    return params
+
+
+def _facet_groups(results: SearchResults, params: dict[str, str]) -> list[dict]:
+    titles = {
+        "type": _("Type"),
+        "space": _("Space"),
+        "author": _("Author"),
+        "department": _("Department"),
+        "date": _("Published"),
+    }
+    groups = []
+    for name in FILTER_NAMES:
+        values = results.facets.get(name)
+        if not values:
+            continue
+        entries = []
+        for value in values:
+            chosen = value.selected or params.get(name) == value.value
+            link = {k: v for k, v in params.items() if k != name}
+            if not chosen:
+                link[name] = value.value
+            entries.append({"facet": value, "selected": chosen, "url": "?" + urlencode(link)})
+        groups.append({"name": name, "title": titles[name], "entries": entries})
+    return groups
+
+
+def _active_filters(results: SearchResults, params: dict[str, str]) -> list[dict]:
+    labels = {value.value: value.label for values in results.facets.values() for value in values}
+    active = []
+    for name in FILTER_NAMES:
+        if name in params:
+            rest = {k: v for k, v in params.items() if k != name}
+            active.append(
+                {"label": labels.get(params[name], params[name]), "url": "?" + urlencode(rest)}
+            )
+    return active
+
+
+def _feed_url(query: str) -> str:
+    """The saved-search feed, once the feeds app offers it; its subscriptions page until then."""
+    if not query:
+        return ""
+    for name in ("feeds:search", "feeds:search_rss", "feeds:saved_search"):
+        try:
+            return reverse(name) + "?" + urlencode({"q": query})
+        except NoReverseMatch:
+            continue
+    return reverse("feeds:subscriptions")
