@@ -1,0 +1,232 @@
+"""Writes of the community app: follow, record activity, notify, acknowledge, report."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.http import Http404
+from django.utils import timezone
+from wagtail.log_actions import log
+from wagtail.models import Page
+
+from community.models import (
+    Acknowledgement,
+    ActiveReader,
+    Activity,
+    Delivery,
+    Follow,
+    GuidelinesPage,
+    MutedSpace,
+    Notification,
+    NotificationSetting,
+    ReadCount,
+    Report,
+    week_start,
+)
+from intranet.access import can_view, is_employee
+
+MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_.+-]{2,150})")
+
+
+def space_id_of(page: Page | None) -> int | None:
+    if page is None:
+        return None
+    return getattr(page.specific_deferred, "space_id", None)
+
+
+# --- following -------------------------------------------------------------------------
+
+
+def follow(user, kind: str, target) -> Follow:
+    """Follow a space, person, tag or page the user may see (else 404: it does not exist
+    for them)."""
+    if kind in (Follow.Kind.SPACE, Follow.Kind.PAGE) and not can_view(user, target):
+        raise Http404
+    if kind == Follow.Kind.PERSON and (target == user or not target.is_active):
+        raise Http404
+    lookup = {"user": user, "kind": kind, _field(kind): target}
+    try:
+        with transaction.atomic():
+            follow, _ = Follow.objects.get_or_create(**lookup)
+    except IntegrityError:
+        follow = Follow.objects.get(**lookup)
+    return follow
+
+
+def unfollow(user, kind: str, target) -> None:
+    Follow.objects.filter(user=user, kind=kind, **{_field(kind): target}).delete()
+
+
+def _field(kind: str) -> str:
+    return {"space": "space", "person": "person", "tag": "tag", "page": "page"}[kind]
+
+
+# --- activity and notifications --------------------------------------------------------
+
+
+def record_activity(
+    kind: str, *, actor, page: Page | None = None, space=None, summary: str = ""
+) -> Activity:
+    space_id = space.pk if space is not None else space_id_of(page)
+    return Activity.objects.create(
+        kind=kind, actor=actor, page=page, space_id=space_id, summary=summary[:300]
+    )
+
+
+def notify(
+    recipients: Iterable,
+    kind: str,
+    *,
+    text: str,
+    actor=None,
+    page: Page | None = None,
+    space=None,
+    url: str = "",
+) -> list[Notification]:
+    """Notify each recipient who may see the page or space, has not muted its space and has
+    not turned this kind off. Never notifies the actor. Immediate e-mails go through the
+    task worker."""
+    from community.tasks import send_notification_email
+
+    space_id = space.pk if space is not None else space_id_of(page)
+    target = page if page is not None else space
+    made = []
+    for recipient in {r.pk: r for r in recipients if r is not None}.values():
+        if actor is not None and recipient.pk == actor.pk:
+            continue
+        if not is_employee(recipient) or (target is not None and not can_view(recipient, target)):
+            continue
+        if space_id and MutedSpace.objects.filter(user=recipient, space_id=space_id).exists():
+            continue
+        delivery = NotificationSetting.deliveries_for(recipient)[kind]
+        if delivery == Delivery.OFF:
+            continue
+        notification = Notification.objects.create(
+            recipient=recipient,
+            kind=kind,
+            actor=actor,
+            page=page,
+            space_id=space_id,
+            text=text[:300],
+            url=url or (page.url if page is not None else ""),
+        )
+        made.append(notification)
+        if delivery == Delivery.IMMEDIATE:
+            send_notification_email.enqueue(notification.pk)
+    return made
+
+
+def mentioned_users(text: str):
+    names = set(MENTION.findall(text or ""))
+    if not names:
+        return []
+    return list(get_user_model().objects.filter(username__in=names, is_active=True))
+
+
+def mark_all_read(user) -> int:
+    return Notification.objects.filter(recipient=user, read_at=None).update(read_at=timezone.now())
+
+
+# --- guidelines ------------------------------------------------------------------------
+
+
+def current_guidelines() -> GuidelinesPage | None:
+    return GuidelinesPage.objects.live().first()
+
+
+def needs_acknowledgement(user) -> GuidelinesPage | None:
+    """The guidelines page if `user` has not acknowledged its current version yet."""
+    page = current_guidelines()
+    if page is None or not is_employee(user) or page.acknowledged_by(user):
+        return None
+    return page
+
+
+def acknowledge_guidelines(user, page: GuidelinesPage) -> None:
+    Acknowledgement.objects.get_or_create(user=user, page=page, version=page.version)
+    log(instance=page, action="community.guidelines_acknowledged", user=user)
+
+
+# --- reports ---------------------------------------------------------------------------
+
+
+def report_content(reporter, page: Page, reason: str, *, comment_id: int | None = None) -> Report:
+    if not can_view(reporter, page):
+        raise Http404
+    report = Report.objects.create(
+        reporter=reporter,
+        page=page,
+        space_id=space_id_of(page),
+        reason=reason[:2000],
+        comment_id=comment_id,
+    )
+    log(instance=page, action="community.reported", user=reporter, data={"report": report.pk})
+    return report
+
+
+@transaction.atomic
+def resolve_report(report: Report, status: str, *, moderator) -> Report:
+    """Hide, restore or dismiss: hiding unpublishes the page (or hides the comment); the
+    reporter is told the outcome."""
+    report.status = Report.Status(status)
+    report.handled_by = moderator
+    report.handled_at = timezone.now()
+    report.save()
+    page = report.page.specific
+    if report.comment_id:
+        _set_comment_hidden(report.comment_id, status == Report.Status.HIDDEN, moderator)
+    elif status == Report.Status.HIDDEN and page.live:
+        page.unpublish(user=moderator, log_action=True)
+    elif status == Report.Status.RESTORED and not page.live and page.get_latest_revision():
+        page.get_latest_revision().publish(user=moderator, skip_permission_checks=True)
+    log(
+        instance=report.page,
+        action="community.report_resolved",
+        user=moderator,
+        data={"report": report.pk, "status": status},
+    )
+    if report.reporter_id:
+        Notification.objects.create(
+            recipient=report.reporter,
+            kind=Notification.Kind.REPORT_OUTCOME,
+            actor=None,
+            space_id=None,
+            text=f"Your report about “{report.page.title}”: {report.get_status_display()}",
+        )
+    return report
+
+
+def _set_comment_hidden(comment_id: int, hidden: bool, moderator) -> None:
+    from django.apps import apps
+
+    Comment = apps.get_model("blogs", "Comment")
+    comment = Comment.objects.filter(pk=comment_id).first()
+    if comment is None:
+        return
+    if hasattr(comment, "is_hidden"):
+        comment.is_hidden = hidden
+        comment.save(update_fields=["is_hidden"])
+    elif hasattr(comment, "hidden"):
+        comment.hidden = hidden
+        comment.save(update_fields=["hidden"])
+
+
+# --- reading counts for the dashboard ----------------------------------------------------
+
+
+def record_read(user, page: Page) -> None:
+    """Count a read of `page` this week, and that `user` was an active reader this week
+    (as a keyed hash, never linked to the page)."""
+    week = week_start(timezone.localdate())
+    updated = ReadCount.objects.filter(page=page, week=week).update(count=F("count") + 1)
+    if not updated:
+        try:
+            with transaction.atomic():
+                ReadCount.objects.create(page=page, week=week, count=1)
+        except IntegrityError:
+            ReadCount.objects.filter(page=page, week=week).update(count=F("count") + 1)
+    ActiveReader.objects.get_or_create(week=week, reader_hash=ActiveReader.hash_for(user.pk, week))

@@ -1,0 +1,36 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from community.models import Delivery, Notification, Report
+
+
+class ReportForm(forms.Form):
+    page = forms.IntegerField(widget=forms.HiddenInput)
+    comment = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reason = forms.CharField(
+        label=_("What is wrong with it?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class ResolveForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[(s, label) for s, label in Report.Status.choices if s != Report.Status.OPEN]
+    )
+
+
+class NotificationSettingsForm(forms.Form):
+    """One choice per notification kind, plus the spaces the user mutes."""
+
+    def __init__(self, *args, deliveries: dict[str, str], spaces, muted: set[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind, label in Notification.Kind.choices:
+            self.fields[f"kind_{kind}"] = forms.ChoiceField(
+                label=label, choices=Delivery.choices, initial=deliveries[kind]
+            )
+        self.fields["muted"] = forms.ModelMultipleChoiceField(
+            label=_("Mute these spaces (no notifications from them)"),
+            queryset=spaces,
+            required=False,
+            initial=list(muted),
+            widget=forms.CheckboxSelectMultiple,
+        )

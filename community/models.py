@@ -1,0 +1,331 @@
+"""Following, the activity stream, notifications, community guidelines, content reports
+and the counts behind the success dashboard.
+
+What a user may see of any of these is decided by `intranet.access`: rows that point at a
+page or a space are filtered through the same rule at read time, so content that later
+becomes private disappears from streams and notification lists at once."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+from intranet.access import hidden_spaces, is_employee
+
+
+def visible_rows(user, queryset: models.QuerySet) -> models.QuerySet:
+    """Rows (with `page` and `space` foreign keys) that point only at things `user` may see.
+
+    Uses the visibility rule's own `hidden_spaces`; a row about a page additionally needs
+    that page to be live."""
+    if not is_employee(user):
+        return queryset.none()
+    queryset = queryset.filter(Q(page__isnull=True) | Q(page__live=True))
+    if user.is_superuser:
+        return queryset
+    return queryset.exclude(space_id__in=hidden_spaces(user))
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+class Follow(models.Model):
+    """One user following a space, a person, a tag or a page."""
+
+    class Kind(models.TextChoices):
+        SPACE = "space", _("Space")
+        PERSON = "person", _("Person")
+        TAG = "tag", _("Tag")
+        PAGE = "page", _("Page")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
+    )
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    space = models.ForeignKey(
+        "intranet.SpacePage",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="followers",
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="followers",
+    )
+    tag = models.CharField(max_length=100, blank=True)
+    page = models.ForeignKey(
+        Page, null=True, blank=True, on_delete=models.CASCADE, related_name="page_followers"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "space"], condition=Q(kind="space"), name="unique_follow_space"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "person"], condition=Q(kind="person"), name="unique_follow_person"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "tag"], condition=Q(kind="tag"), name="unique_follow_tag"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "page"], condition=Q(kind="page"), name="unique_follow_page"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} follows {self.kind}"
+
+
+class Activity(models.Model):
+    """Something that happened, for the home page's stream."""
+
+    class Kind(models.TextChoices):
+        POST = "post", _("published a post")
+        WIKI_CREATED = "wiki_created", _("created a wiki page")
+        WIKI_EDITED = "wiki_edited", _("edited a wiki page")
+        COMMENT = "comment", _("commented")
+        NEW_COLLEAGUE = "new_colleague", _("joined the company")
+        JOINED_SPACE = "joined_space", _("joined a space")
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="activities"
+    )
+    page = models.ForeignKey(
+        Page, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    space = models.ForeignKey(
+        "intranet.SpacePage", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    summary = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["actor", "-created_at"]),
+            models.Index(fields=["space", "-created_at"]),
+        ]
+        verbose_name_plural = "activities"
+
+    def __str__(self) -> str:
+        return f"{self.actor} {self.get_kind_display()}"
+
+    @classmethod
+    def stream_for(
+        cls, user, *, following: str = "all", limit: int = 40
+    ) -> models.QuerySet[Activity]:
+        """The newest activity `user` may see; `following` narrows it to spaces or people the
+        user follows. Costs the same few queries at any table size (index on created_at)."""
+        rows = visible_rows(user, cls.objects.all())
+        if following == "spaces":
+            rows = rows.filter(
+                space__in=Follow.objects.filter(user=user, kind="space").values("space")
+            )
+        elif following == "people":
+            rows = rows.filter(
+                actor__in=Follow.objects.filter(user=user, kind="person").values("person")
+            )
+        return rows.select_related("actor", "actor__profile", "page", "space")[:limit]
+
+
+class Notification(models.Model):
+    class Kind(models.TextChoices):
+        MENTION = "mention", _("Someone mentions me")
+        REPLY = "reply", _("Replies to my comments")
+        COMMENT = "comment", _("Comments on my posts")
+        WIKI_EDIT = "wiki_edit", _("Edits to wiki pages I follow")
+        JOIN_REQUEST = "join_request", _("Requests to join a space I moderate")
+        FOLLOWED_CONTENT = "followed", _("New posts from spaces, people and tags I follow")
+        REPORT_OUTCOME = "report_outcome", _("Outcome of my reports")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    page = models.ForeignKey(
+        Page, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    space = models.ForeignKey(
+        "intranet.SpacePage", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    text = models.CharField(max_length=300)
+    url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @classmethod
+    def for_user(cls, user) -> models.QuerySet[Notification]:
+        """The user's notifications about things they may still see."""
+        return visible_rows(user, cls.objects.filter(recipient=user)).select_related(
+            "actor", "page", "space"
+        )
+
+
+class Delivery(models.TextChoices):
+    OFF = "off", _("Off")
+    SITE = "site", _("On the site only")
+    DAILY = "daily", _("Daily e-mail digest")
+    IMMEDIATE = "immediate", _("E-mail at once")
+
+
+DEFAULT_DELIVERY = {Notification.Kind.MENTION: Delivery.IMMEDIATE}
+
+
+class NotificationSetting(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_settings"
+    )
+    kind = models.CharField(max_length=16, choices=Notification.Kind.choices)
+    delivery = models.CharField(max_length=16, choices=Delivery.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="unique_notification_setting")
+        ]
+
+    @staticmethod
+    def deliveries_for(user) -> dict[str, str]:
+        chosen = dict(NotificationSetting.objects.filter(user=user).values_list("kind", "delivery"))
+        return {
+            kind: chosen.get(kind, DEFAULT_DELIVERY.get(kind, Delivery.DAILY))
+            for kind in Notification.Kind.values
+        }
+
+
+class MutedSpace(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="muted_spaces"
+    )
+    space = models.ForeignKey("intranet.SpacePage", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "space"], name="unique_muted_space")]
+
+
+class GuidelinesPage(Page):
+    """The company's community guidelines; everyone acknowledges the current version once
+    before writing, and again whenever it is republished with changes."""
+
+    body = RichTextField(_("guidelines"))
+    content_panels = Page.content_panels + [FieldPanel("body")]
+    parent_page_types = ["intranet.HomePage"]
+    subpage_types: list[str] = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("community guidelines")
+
+    @property
+    def version(self):
+        return self.last_published_at
+
+    def acknowledged_by(self, user) -> bool:
+        return Acknowledgement.objects.filter(user=user, page=self, version=self.version).exists()
+
+    def serve(self, request, *args, **kwargs):
+        from community.views import guidelines_page
+
+        return guidelines_page(request, self)
+
+
+class Acknowledgement(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    page = models.ForeignKey(
+        GuidelinesPage, on_delete=models.CASCADE, related_name="acknowledgements"
+    )
+    version = models.DateTimeField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "page", "version"], name="unique_acknowledgement"
+            )
+        ]
+
+
+class Report(models.Model):
+    """A report of a post, wiki page or comment to the moderators."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        HIDDEN = "hidden", _("Content hidden")
+        RESTORED = "restored", _("Content restored")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="+")
+    space = models.ForeignKey(
+        "intranet.SpacePage", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    comment_id = models.PositiveBigIntegerField(null=True, blank=True)
+    reason = models.TextField(max_length=2000)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["status", "-created_at"]
+
+
+class ReadCount(models.Model):
+    """How often a page was read in a week: a number, never who read it."""
+
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="+")
+    week = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["page", "week"], name="unique_read_count")]
+
+
+class ActiveReader(models.Model):
+    """That someone read something in a week, as a keyed hash: counts active readers without
+    recording who read what."""
+
+    week = models.DateField()
+    reader_hash = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["week", "reader_hash"], name="unique_active_reader")
+        ]
+
+    @staticmethod
+    def hash_for(user_id: int, week: date) -> str:
+        message = f"{user_id}:{week.isoformat()}".encode()
+        return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()

@@ -1,0 +1,160 @@
+"""Activity and notifications from what happens in the other apps.
+
+These are the only receivers of the community app, connected in `CommunityConfig.ready()`:
+they cross app borders (Wagtail publishing, accounts, spaces, blog comments) without those
+apps knowing about the stream."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.db.models.signals import post_save
+from django.utils.translation import gettext as _
+from wagtail.signals import page_published
+
+from community import actions
+from community.models import Activity, Follow, Notification
+
+
+def on_page_published(sender, instance, revision=None, **kwargs) -> None:
+    from blogs.models import BlogPostPage
+    from wiki.models import WikiPage
+
+    page = instance.specific
+    actor = getattr(revision, "user", None) or page.owner
+    name = _display(actor)
+    if isinstance(page, BlogPostPage):
+        if Activity.objects.filter(kind=Activity.Kind.POST, page=page).exists():
+            return
+        actions.record_activity(Activity.Kind.POST, actor=actor, page=page, summary=page.title)
+        tags = list(page.tags.names()) if hasattr(page, "tags") else []
+        followers = (
+            Follow.objects.filter(
+                kind__in=["space", "person", "tag"],
+            )
+            .filter(_q(space_id=page.space_id) | _q(person=page.owner) | _q(tag__in=tags))
+            .select_related("user")
+        )
+        actions.notify(
+            [f.user for f in followers],
+            Notification.Kind.FOLLOWED_CONTENT,
+            actor=actor,
+            page=page,
+            text=_("%(name)s published “%(title)s”") % {"name": name, "title": page.title},
+        )
+    elif isinstance(page, WikiPage):
+        created = not Activity.objects.filter(kind=Activity.Kind.WIKI_CREATED, page=page).exists()
+        kind = Activity.Kind.WIKI_CREATED if created else Activity.Kind.WIKI_EDITED
+        actions.record_activity(kind, actor=actor, page=page, summary=page.title)
+        if not created:
+            followers = Follow.objects.filter(kind="page", page=page).select_related("user")
+            actions.notify(
+                [f.user for f in followers],
+                Notification.Kind.WIKI_EDIT,
+                actor=actor,
+                page=page,
+                text=_("%(name)s edited “%(title)s”") % {"name": name, "title": page.title},
+            )
+
+
+def _q(**kwargs):
+    from django.db.models import Q
+
+    return Q(**kwargs)
+
+
+def _display(user) -> str:
+    if user is None:
+        return _("Someone")
+    return user.get_full_name() or user.get_username()
+
+
+def on_user_saved(sender, instance, created, raw=False, **kwargs) -> None:
+    if created and not raw and instance.is_active:
+        actions.record_activity(Activity.Kind.NEW_COLLEAGUE, actor=instance)
+
+
+def on_membership_saved(sender, instance, created, raw=False, **kwargs) -> None:
+    if created and not raw:
+        actions.record_activity(
+            Activity.Kind.JOINED_SPACE,
+            actor=instance.user,
+            space=instance.space,
+            summary=instance.space.title,
+        )
+
+
+def on_join_request_saved(sender, instance, created, raw=False, **kwargs) -> None:
+    if not created or raw:
+        return
+    from intranet.models import Membership
+
+    moderators = [
+        m.user
+        for m in Membership.objects.filter(
+            space=instance.space, role__in=["moderator", "admin"]
+        ).select_related("user")
+    ]
+    actions.notify(
+        moderators,
+        Notification.Kind.JOIN_REQUEST,
+        actor=instance.user,
+        space=instance.space,
+        url=f"{instance.space.url}members/" if instance.space.url else "",
+        text=_("%(name)s asks to join %(space)s")
+        % {"name": _display(instance.user), "space": instance.space.title},
+    )
+
+
+def on_comment_saved(sender, instance, created, raw=False, **kwargs) -> None:
+    if not created or raw:
+        return
+    post = instance.post.specific
+    author = instance.author
+    name = _display(author)
+    actions.record_activity(Activity.Kind.COMMENT, actor=author, page=post, summary=post.title)
+    text_body = getattr(instance, "body", "") or getattr(instance, "text", "")
+    mentioned = actions.mentioned_users(text_body)
+    actions.notify(
+        mentioned,
+        Notification.Kind.MENTION,
+        actor=author,
+        page=post,
+        text=_("%(name)s mentioned you on “%(title)s”") % {"name": name, "title": post.title},
+    )
+    already = {u.pk for u in mentioned}
+    parent = getattr(instance, "parent", None)
+    if parent is not None and parent.author_id not in already:
+        actions.notify(
+            [parent.author],
+            Notification.Kind.REPLY,
+            actor=author,
+            page=post,
+            text=_("%(name)s replied to your comment on “%(title)s”")
+            % {"name": name, "title": post.title},
+        )
+        already.add(parent.author_id)
+    if post.owner_id and post.owner_id not in already:
+        actions.notify(
+            [post.owner],
+            Notification.Kind.COMMENT,
+            actor=author,
+            page=post,
+            text=_("%(name)s commented on “%(title)s”") % {"name": name, "title": post.title},
+        )
+
+
+def register() -> None:
+    page_published.connect(on_page_published, dispatch_uid="community_page_published")
+    post_save.connect(on_user_saved, sender=get_user_model(), dispatch_uid="community_user_saved")
+    post_save.connect(
+        on_membership_saved, sender="intranet.Membership", dispatch_uid="community_membership"
+    )
+    post_save.connect(
+        on_join_request_saved, sender="intranet.JoinRequest", dispatch_uid="community_join_request"
+    )
+    try:
+        comment_model = apps.get_model("blogs", "Comment")
+    except LookupError:  # blogs without comments: nothing to listen to
+        return
+    post_save.connect(on_comment_saved, sender=comment_model, dispatch_uid="community_comment")

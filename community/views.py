@@ -1,0 +1,229 @@
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from wagtail.models import Page
+
+from community import actions
+from community.dashboard import figures
+from community.forms import NotificationSettingsForm, ReportForm, ResolveForm
+from community.models import Follow, MutedSpace, Notification, NotificationSetting, Report
+from intranet.access import (
+    can_manage_space,
+    can_moderate_space,
+    get_page_for_user,
+    hidden_spaces,
+    visible_spaces,
+)
+from intranet.models import Membership, Role, SpacePage
+
+
+def _back(request: HttpRequest, fallback: str = "/") -> str:
+    target = request.POST.get("next") or request.META.get("HTTP_REFERER") or fallback
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return fallback
+
+
+def _follow_target(request: HttpRequest, kind: str, key: str):
+    if kind == Follow.Kind.SPACE:
+        return get_page_for_user(request.user, SpacePage.objects.all(), slug=key)
+    if kind == Follow.Kind.PAGE:
+        if not key.isdigit():
+            raise Http404
+        return get_page_for_user(request.user, Page.objects.all(), pk=int(key))
+    if kind == Follow.Kind.PERSON:
+        return get_object_or_404(get_user_model(), username=key, is_active=True)
+    if kind == Follow.Kind.TAG:
+        key = key.strip().lower()[:100]
+        if not key:
+            raise Http404
+        return key
+    raise Http404
+
+
+@require_POST
+def follow(request: HttpRequest, kind: str, key: str) -> HttpResponse:
+    target = _follow_target(request, kind, key)
+    actions.follow(request.user, kind, target)
+    messages.success(request, _("You follow this now."))
+    return redirect(_back(request))
+
+
+@require_POST
+def unfollow(request: HttpRequest, kind: str, key: str) -> HttpResponse:
+    target = _follow_target(request, kind, key)
+    actions.unfollow(request.user, kind, target)
+    messages.success(request, _("You no longer follow this."))
+    return redirect(_back(request))
+
+
+@require_GET
+def notifications(request: HttpRequest) -> HttpResponse:
+    page_obj = Paginator(Notification.for_user(request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "community/notifications.html", {"page_obj": page_obj})
+
+
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    actions.mark_all_read(request.user)
+    return redirect("community:notifications")
+
+
+@require_http_methods(["GET", "POST"])
+def notification_settings(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    spaces = visible_spaces(user).filter(memberships__user=user).order_by("title")
+    muted = set(MutedSpace.objects.filter(user=user).values_list("space_id", flat=True))
+    form = NotificationSettingsForm(
+        request.POST or None,
+        deliveries=NotificationSetting.deliveries_for(user),
+        spaces=spaces,
+        muted=muted,
+    )
+    if request.method == "POST" and form.is_valid():
+        for kind in Notification.Kind.values:
+            NotificationSetting.objects.update_or_create(
+                user=user, kind=kind, defaults={"delivery": form.cleaned_data[f"kind_{kind}"]}
+            )
+        MutedSpace.objects.filter(user=user).delete()
+        MutedSpace.objects.bulk_create(
+            MutedSpace(user=user, space=space) for space in form.cleaned_data["muted"]
+        )
+        messages.success(request, _("Your notification settings are saved."))
+        return redirect("community:notification_settings")
+    return render(request, "community/notification_settings.html", {"form": form})
+
+
+def guidelines_page(request: HttpRequest, page) -> HttpResponse:
+    """The guidelines, with the acknowledgement button; served by GuidelinesPage."""
+    next_url = request.GET.get("next") or request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = "/"
+    if request.method == "POST":
+        actions.acknowledge_guidelines(request.user, page)
+        messages.success(request, _("Thank you. You can write now."))
+        return redirect(next_url)
+    if request.method != "GET":
+        return HttpResponse(status=405)
+    return render(
+        request,
+        "community/guidelines_page.html",
+        {"page": page, "acknowledged": page.acknowledged_by(request.user), "next": next_url},
+    )
+
+
+@require_POST
+def report(request: HttpRequest) -> HttpResponse:
+    form = ReportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please say what is wrong with it."))
+        return redirect(_back(request))
+    page = get_page_for_user(request.user, Page.objects.all(), pk=form.cleaned_data["page"])
+    actions.report_content(
+        request.user, page, form.cleaned_data["reason"], comment_id=form.cleaned_data["comment"]
+    )
+    messages.success(
+        request, _("Thank you. The moderators will look at it and tell you the outcome.")
+    )
+    return redirect(_back(request, page.url))
+
+
+def _moderated_reports(user):
+    reports = Report.objects.select_related("page", "space", "reporter")
+    if user.is_superuser:
+        return reports
+    moderated = Membership.objects.filter(user=user, role__in=[Role.MODERATOR, Role.ADMIN]).values(
+        "space"
+    )
+    # Pages outside spaces (personal blogs) are moderated by site admins only.
+    return reports.filter(space__in=moderated).exclude(space__in=hidden_spaces(user))
+
+
+def _with_comments(reports: list[Report]) -> list[Report]:
+    """Attach the reported comment (one query for all) so moderators see what was said."""
+    from django.apps import apps
+
+    ids = [r.comment_id for r in reports if r.comment_id]
+    comments = {}
+    if ids:
+        comments = apps.get_model("blogs", "Comment").objects.select_related("author").in_bulk(ids)
+    for report in reports:
+        report.comment = comments.get(report.comment_id)
+    return reports
+
+
+@require_GET
+def moderation_queue(request: HttpRequest) -> HttpResponse:
+    reports = _moderated_reports(request.user)
+    if (
+        not request.user.is_superuser
+        and not Membership.objects.filter(
+            user=request.user, role__in=[Role.MODERATOR, Role.ADMIN]
+        ).exists()
+    ):
+        raise PermissionDenied(_("Only moderators see the moderation queue."))
+    open_reports = _with_comments(list(reports.filter(status=Report.Status.OPEN)))
+    handled = reports.exclude(status=Report.Status.OPEN)[:30]
+    return render(
+        request,
+        "community/moderation_queue.html",
+        {"open_reports": open_reports, "handled": handled, "form": ResolveForm()},
+    )
+
+
+@require_POST
+def resolve(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = get_object_or_404(_moderated_reports(request.user), pk=report_id)
+    if report.space and not can_moderate_space(request.user, report.space):
+        raise PermissionDenied
+    form = ResolveForm(request.POST)
+    if form.is_valid():
+        actions.resolve_report(report, form.cleaned_data["status"], moderator=request.user)
+        messages.success(request, _("Done. The reporter has been told."))
+    else:
+        messages.error(request, _("Choose hide, restore or dismiss."))
+    return redirect("community:moderation")
+
+
+def _dashboard_scope(request: HttpRequest):
+    slug = request.GET.get("space", "")
+    if slug:
+        space = get_page_for_user(request.user, SpacePage.objects.all(), slug=slug)
+        if not can_manage_space(request.user, space):
+            raise PermissionDenied(_("Only this space's admins see its dashboard."))
+        return space
+    if not request.user.is_superuser:
+        raise PermissionDenied(_("The success dashboard is for site admins and space admins."))
+    return None
+
+
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    space = _dashboard_scope(request)
+    return render(request, "community/dashboard.html", {"space": space, "figures": figures(space)})
+
+
+@require_GET
+def dashboard_csv(request: HttpRequest) -> HttpResponse:
+    space = _dashboard_scope(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="intranet-dashboard.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["figure", "label", "value"])
+    for value in figures(space).values():
+        if hasattr(value, "rows"):
+            for label, number in value.rows:
+                # A leading = + - @ would be a formula in a spreadsheet.
+                safe = f"'{label}" if str(label)[:1] in "=+-@" else label
+                writer.writerow([value.title, safe, number])
+    return response
