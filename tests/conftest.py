@@ -1,0 +1,105 @@
+"""Personas and the page tree, shared by every app's tests.
+
+Personas: `site_admin` (superuser), `space_admin`, `moderator`, `editor`, `reader` (members
+of both spaces in those roles), `employee` (a colleague in no space) and `outsider` (an
+employee who is not a member of the members-only space; same as `employee`, named for
+readability in permission tests). `open_space` is open; `private_space` is members-only.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from intranet.models import Role
+from tests.factories import UserFactory, make_space
+
+
+@pytest.fixture(autouse=True)
+def _fresh_search_index(settings, tmp_path):
+    """Each test gets an empty Whoosh index of its own, so counts never see earlier tests."""
+    backend = settings.WAGTAILSEARCH_BACKENDS["default"]
+    if backend["BACKEND"] == "search.backends.whoosh":
+        fresh = {"default": {**backend, "PATH": str(tmp_path / "search-index")}}
+        settings.WAGTAILSEARCH_BACKENDS = settings.MODELSEARCH_BACKENDS = fresh
+
+
+@pytest.fixture
+def site_tree(db):
+    from intranet.site_tree import ensure_site_tree
+
+    home, space_index, blogs_root = ensure_site_tree()
+    return {"home": home, "spaces": space_index, "blogs": blogs_root}
+
+
+@pytest.fixture
+def site_admin(db):
+    return UserFactory(username="siteadmin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def space_admin(db):
+    return UserFactory(username="spaceadmin", first_name="Sam", last_name="Admin")
+
+
+@pytest.fixture
+def moderator(db):
+    return UserFactory(username="moderator", first_name="Mo", last_name="Derator")
+
+
+@pytest.fixture
+def editor(db):
+    return UserFactory(username="editor", first_name="Eddie", last_name="Tor")
+
+
+@pytest.fixture
+def reader(db):
+    return UserFactory(username="reader", first_name="Rita", last_name="Reader")
+
+
+@pytest.fixture
+def employee(db):
+    return UserFactory(username="employee", first_name="Emil", last_name="Ployee")
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(username="outsider", first_name="Otto", last_name="Outside")
+
+
+def _with_members(space, space_admin, moderator, editor, reader):
+    from intranet.actions import set_member_role
+
+    set_member_role(space, space_admin, Role.ADMIN)
+    set_member_role(space, moderator, Role.MODERATOR)
+    set_member_role(space, editor, Role.EDITOR)
+    set_member_role(space, reader, Role.READER)
+    return space
+
+
+@pytest.fixture
+def open_space(site_tree, space_admin, moderator, editor, reader):
+    space = make_space(
+        "Open Kitchen", slug="open-kitchen", description="Recipes for everyone", visibility="open"
+    )
+    return _with_members(space, space_admin, moderator, editor, reader)
+
+
+@pytest.fixture
+def private_space(site_tree, space_admin, moderator, editor, reader):
+    space = make_space(
+        "Zanzibar Secret", slug="zanzibar-secret", description="Quokka plans", visibility="members"
+    )
+    return _with_members(space, space_admin, moderator, editor, reader)
+
+
+@pytest.fixture
+def client_for():
+    """`client_for(user)`: a test client logged in as that user."""
+
+    def make(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
