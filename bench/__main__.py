@@ -57,6 +57,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--fresh", action="store_true", help="seed again even if data exists")
     parser.add_argument("--skip-index", action="store_true", help="do not time update_index")
     parser.add_argument("--skip-load", action="store_true", help="no gunicorn load test")
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="WORD",
+        help="time only the pages whose name contains WORD (repeatable; baseline always)",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     args = parser.parse_args(argv)
     if args.docs < 100 or args.requests < 2 or args.load_requests < 1 or args.concurrency < 1:
@@ -155,7 +162,7 @@ def time_index_rebuild(env: dict[str, str]) -> dict:
     }
 
 
-def measure_pages(requests: int, page_seconds: float) -> list[dict]:
+def measure_pages(requests: int, page_seconds: float, only: list[str] = ()) -> list[dict]:
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
@@ -169,6 +176,8 @@ def measure_pages(requests: int, page_seconds: float) -> list[dict]:
     clients: dict[str, Client] = {}
     results = []
     for name, template, username in PAGES:
+        if only and not name.startswith("baseline") and not any(word in name for word in only):
+            continue
         row: dict = {"name": name, "path": template}
         try:
             path = template.format(**values)
@@ -413,7 +422,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_index:
         print("bench: rebuilding the search index", flush=True)
         report["index"] = time_index_rebuild(env)
-    report["pages"] = measure_pages(args.requests, args.page_seconds)
+    report["pages"] = measure_pages(args.requests, args.page_seconds, args.only)
     if not args.skip_load:
         report["load"] = measure_load(env, report["pages"], args)
     args.out.mkdir(parents=True, exist_ok=True)
