@@ -1,7 +1,18 @@
 """`python -m bench [--docs 20000]`: seed a scale data set, measure, print and save results.
 
 Runs with production settings (DEBUG off, compressed manifest static files) in its own data
-directory (var/bench-<docs>/, reused by later runs with the same size). Measures, in order:
+directory (var/bench-<docs>/, reused by later runs with the same size). A fresh data set has
+--docs documents, one person per ten documents (with skills, for the expert finder) and one
+space per 500 documents. These options top a data set (fresh or reused) up to larger counts,
+in bulk, and are remembered in its seeded.json:
+
+  --people N       people with profiles, skills and three memberships each
+  --spaces N       spaces (every fourth members-only; the bench user in some of both kinds),
+                   e.g. `--spaces 5000` for the spaces list and home page at 5,000 spaces
+  --activities N   home-stream rows over all spaces, e.g. `--activities 100000`
+
+`python -m bench.digest` is a separate benchmark: the e-mail digest for 1,000 and 10,000
+users through the task worker, with time and peak memory. Measures, in order:
 
 1. index rebuild: `manage.py update_index` in a subprocess, documents per second;
 2. server time per page: Django's test client in this process, median and p95 over
@@ -33,7 +44,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TARGETS = {"p50_ms": 50.0, "home_p50_ms": 80.0, "queries": 25, "rss_mb": 250.0}
+TARGETS = {
+    "p50_ms": 50.0,
+    "home_p50_ms": 80.0,
+    "expert_finder_p50_ms": 100.0,
+    "queries": 25,
+    "rss_mb": 250.0,
+}
+# Pages with their own p50 target (issues 11 and 7); every other page has TARGETS["p50_ms"].
+PAGE_TARGETS = {"home": "home_p50_ms", "expert finder": "expert_finder_p50_ms"}
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -54,6 +73,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--load-seconds", type=float, default=60.0, help="stop a load run after this long (60)"
     )
     parser.add_argument("--data-dir", type=Path, help="where the data set lives")
+    parser.add_argument("--people", type=int, help="top the data set up to N people")
+    parser.add_argument("--spaces", type=int, help="top the data set up to N spaces (bulk)")
+    parser.add_argument(
+        "--activities", type=int, help="top the data set up to N activity rows (bulk)"
+    )
     parser.add_argument("--fresh", action="store_true", help="seed again even if data exists")
     parser.add_argument("--skip-index", action="store_true", help="do not time update_index")
     parser.add_argument("--skip-load", action="store_true", help="no gunicorn load test")
@@ -68,6 +92,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.docs < 100 or args.requests < 2 or args.load_requests < 1 or args.concurrency < 1:
         parser.error("--docs must be at least 100; --requests at least 2; others at least 1")
+    for name in ("people", "spaces", "activities"):
+        value = getattr(args, name)
+        if value is not None and not 0 <= value <= 10_000_000:
+            parser.error(f"--{name} must be between 0 and 10000000")
     return args
 
 
@@ -124,16 +152,30 @@ def prepare_data(args: argparse.Namespace, data_dir: Path) -> dict:
         start_afresh()
         call_command("migrate", verbosity=0, interactive=False)
     call_command("collectstatic", verbosity=0, interactive=False)
+    from bench.seed_scale import extend_data, seed_scale
+
+    def log(line: str) -> None:
+        print("bench:", line, flush=True)
+
     if marker.exists():
         print(f"bench: reusing the data set in {data_dir}")
-        return json.loads(marker.read_text())
-    from bench.seed_scale import seed_scale
-
-    started = time.perf_counter()
-    made = seed_scale(args.docs, log=lambda line: print("bench:", line, flush=True))
-    made["seconds"] = round(time.perf_counter() - started, 1)
-    marker.write_text(json.dumps(made))
-    print(f"bench: seeded in {made['seconds']} s")
+        made = json.loads(marker.read_text())
+    else:
+        started = time.perf_counter()
+        made = seed_scale(args.docs, log=log)
+        made["seconds"] = round(time.perf_counter() - started, 1)
+        marker.write_text(json.dumps(made))
+        print(f"bench: seeded in {made['seconds']} s")
+    targets = {"people": args.people, "spaces": args.spaces, "activities": args.activities}
+    if any(value is not None for value in targets.values()):
+        started = time.perf_counter()
+        added = extend_data(**targets, log=log)
+        seconds = round(time.perf_counter() - started, 1)
+        if any(made.get(key) != value for key, value in added.items()):
+            made.update(added)
+            made["extend_seconds"] = seconds
+            marker.write_text(json.dumps(made))
+            print(f"bench: topped up in {seconds} s: {added}")
     return made
 
 
@@ -352,8 +394,14 @@ def markdown(report: dict) -> str:
     pages = report["pages"]
     baseline = next((p for p in pages if p["name"].startswith("baseline")), None)
     base = baseline["p50_ms"] if baseline and baseline.get("status") == "ok" else None
+    data = report["data"]
+    sizes = ", ".join(
+        f"{data[key]:,} {key}"
+        for key in ("documents", "people", "spaces", "activities")
+        if key in data
+    )
     lines = [
-        f"## Benchmark: {report['data']['documents']} documents, {report['started']}",
+        f"## Benchmark: {sizes}, {report['started']}",
         "",
         "| page | p50 ms | p95 ms | × baseline | queries | n | target |",
         "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
@@ -362,7 +410,7 @@ def markdown(report: dict) -> str:
         if row.get("status") != "ok":
             lines.append(f"| {row['name']} | | | | | | {row['status']} |")
             continue
-        limit = TARGETS["home_p50_ms"] if row["name"] == "home" else TARGETS["p50_ms"]
+        limit = TARGETS[PAGE_TARGETS.get(row["name"], "p50_ms")]
         misses = []
         if row["p50_ms"] > limit:
             misses.append(f"p50 > {limit:.0f} ms")

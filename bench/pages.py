@@ -24,6 +24,8 @@ PAGES: list[tuple[str, str, str]] = [
     ("blog post", "{post_url}", BENCH_USER),
     ("all blogs", "/blogs/", BENCH_USER),
     ("directory", "/people/", BENCH_USER),
+    # A skill seed_scale gives about one person in eight (and a word in the documents).
+    ("expert finder", "/people/?q=kubernetes", BENCH_USER),
     ("profile", "/people/{username}/", BENCH_USER),
     ("org chart", "/org/", BENCH_USER),
     ("search", "/search/?q=onboarding", BENCH_USER),

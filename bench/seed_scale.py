@@ -7,6 +7,13 @@ blog posts) are inserted in batches: treebeard paths, depth, numchild and url_pa
 here, `IntranetPage.space` set, and one published revision per page, so they look to every
 query exactly like pages made in the editor. Signals do not fire; the search index is built
 afterwards by `update_index`, which the benchmark times.
+
+`extend_data` tops an existing data set up to larger counts of people (with skills), spaces
+and home-stream activity rows, so a copy of the 20,000-document set can be measured with
+5,000 spaces or 100,000 activity rows without seeding the documents again. The extra spaces
+are real members-only and open spaces with memberships (the benchmark user is in some of
+each kind), inserted in bulk without Wagtail's per-space permission groups, which only the
+editor uses.
 """
 
 from __future__ import annotations
@@ -22,12 +29,33 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from wagtail.models import Locale, Page, Revision
 
 BENCH_PASSWORD = "bench-password"
 BATCH = 1000
 FIRST_NAMES = ["Anna", "Ben", "Clara", "David", "Emma", "Felix", "Greta", "Hugo", "Ida", "Jonas"]
 LAST_NAMES = ["Schmidt", "Meyer", "Weber", "Wagner", "Becker", "Hoffmann", "Koch", "Richter"]
+# Skills for the expert finder; bench/pages.py searches for "kubernetes".
+SKILLS = [
+    "Kubernetes",
+    "Python",
+    "Onboarding",
+    "Datenschutz",
+    "Security",
+    "Controlling",
+    "SAP",
+    "Excel",
+    "Urlaubsplanung",
+    "Design",
+    "Vertrieb",
+    "PostgreSQL",
+    "Recruiting",
+    "Buchhaltung",
+    "Projektmanagement",
+    "Kundenservice",
+]
+BENCH_USER_INDEX = 1  # user00001, the user bench/pages.py measures as
 
 
 def chunks(items: list, size: int = BATCH) -> Iterator[list]:
@@ -35,7 +63,9 @@ def chunks(items: list, size: int = BATCH) -> Iterator[list]:
         yield items[start : start + size]
 
 
-def create_people(count: int, rng: random.Random) -> list:
+def create_people(count: int, rng: random.Random, *, start: int = 0) -> list:
+    """Users user<start>..user<count - 1> with profiles and skills; returns all of them so far
+    (every bench user, in username order)."""
     from profiles.models import Department, Profile
 
     User = get_user_model()
@@ -54,7 +84,7 @@ def create_people(count: int, rng: random.Random) -> list:
             password=password,
             date_joined=now - timedelta(days=i),
         )
-        for i in range(count)
+        for i in range(start, count)
     ]
     User.objects.bulk_create(users, batch_size=BATCH)
     users = list(User.objects.filter(username__startswith="user").order_by("username"))
@@ -68,9 +98,33 @@ def create_people(count: int, rng: random.Random) -> list:
             bio="Works on " + rng.choice(["Kubernetes", "Onboarding", "Urlaub", "Security"]),
         )
         for i, user in enumerate(users)
+        if i >= start
     ]
     Profile.objects.bulk_create(profiles, batch_size=BATCH)
+    add_skills(users[start:], rng)
     return users
+
+
+def add_skills(users: list, rng: random.Random) -> int:
+    """Two to four skills per person at random levels (the expert finder's evidence);
+    about one person in eight knows Kubernetes."""
+    from profiles.models import Profile, ProfileSkill, Skill
+
+    skills = []
+    for name in SKILLS:
+        skill, _created = Skill.objects.get_or_create(name=name, defaults={"slug": slugify(name)})
+        skills.append(skill)
+    profile_ids = dict(
+        Profile.objects.filter(user__in=[u.pk for u in users]).values_list("user_id", "pk")
+    )
+    rows = []
+    for user in users:
+        for skill in rng.sample(skills, k=rng.randint(2, 4)):
+            rows.append(
+                ProfileSkill(profile_id=profile_ids[user.pk], skill=skill, level=rng.randint(1, 3))
+            )
+    ProfileSkill.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
+    return len(rows)
 
 
 def create_spaces(count: int, users: list, rng: random.Random) -> list:
@@ -110,6 +164,8 @@ def insert_pages(pages: list[Page]) -> None:
     Page.objects.bulk_create(rows, batch_size=BATCH)
     for row, page in zip(rows, pages, strict=True):
         page.pk = page.id = row.pk
+        if getattr(page, "is_members_only", None) is not None:
+            page.space_id = page.pk  # a SpacePage is its own space (SpacePage.save)
     chain = [m for m in reversed(model._meta.get_parent_list()) if m is not Page] + [model]
     with connection.cursor() as cursor:
         for table_model in chain:
@@ -299,6 +355,206 @@ def make_documents(
     return made + len(posts)
 
 
+def bulk_spaces(total: int, users: list, rng: random.Random) -> int:
+    """Add spaces up to `total` in bulk, each with its blog and one to six members.
+
+    Every fourth is members-only. The benchmark user is a member of one open and one
+    members-only space in every forty, so both halves of the visibility rule stay busy: most
+    members-only spaces hide their pages from them. Skips Wagtail's per-space permission
+    groups (only the editor reads them), which is what makes 5,000 spaces take seconds."""
+    from blogs.models import BlogIndexPage
+    from intranet.models import (
+        JoinPolicy,
+        Membership,
+        Role,
+        SpaceIndexPage,
+        SpaceKind,
+        SpacePage,
+        Visibility,
+    )
+
+    index = SpaceIndexPage.objects.get()
+    start = SpacePage.objects.count()
+    if total <= start:
+        return 0
+    locale = Locale.get_default()
+    now = timezone.now()
+    space_type = ContentType.objects.get_for_model(SpacePage)
+    blog_type = ContentType.objects.get_for_model(BlogIndexPage)
+    kinds = list(SpaceKind.values)
+    bench_user = next(u for u in users if u.username == f"user{BENCH_USER_INDEX:05d}")
+    made = 0
+    step = index.numchild
+    for batch in chunks(list(range(start, total))):
+        spaces = []
+        for i in batch:
+            step += 1
+            slug = f"bench-space-{i}"
+            members_only = i % 4 == 3
+            spaces.append(
+                SpacePage(
+                    **page_fields(index, step, slug, f"Bench space {i}", locale, space_type, now),
+                    description=f"Space number {i} of the benchmark data set.",
+                    kind=kinds[i % len(kinds)],
+                    visibility=Visibility.MEMBERS if members_only else Visibility.OPEN,
+                    join_policy=(
+                        JoinPolicy.INVITE if members_only else rng.choice(JoinPolicy.values[:2])
+                    ),
+                )
+            )
+        insert_pages(spaces)
+        blogs = [
+            BlogIndexPage(
+                **page_fields(space, 1, "blog", "Blog", locale, blog_type, now),
+                space_id=space.pk,
+            )
+            for space in spaces
+        ]
+        insert_pages(blogs)
+        add_revisions(spaces + blogs)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "UPDATE wagtailcore_page SET numchild = 1 WHERE id = %s", [[s.pk] for s in spaces]
+            )
+        memberships = []
+        for i, space in zip(batch, spaces, strict=True):
+            members = rng.sample(users, k=min(len(users), rng.randint(1, 6)))
+            if i % 40 in (0, 3):
+                members = [bench_user] + [u for u in members if u.pk != bench_user.pk]
+            for n, user in enumerate(members):
+                role = Role.ADMIN if n == 0 and user.pk != bench_user.pk else Role.EDITOR
+                memberships.append(Membership(space=space, user=user, role=role))
+        Membership.objects.bulk_create(memberships, batch_size=BATCH, ignore_conflicts=True)
+        made += len(spaces)
+    Page.objects.filter(pk=index.pk).update(numchild=step)
+    return made
+
+
+def page_fields(parent: Page, step: int, slug: str, title: str, locale, content_type, when):
+    """The `wagtailcore_page` columns of a live child of `parent` at tree position `step`."""
+    return {
+        "path": child_path(parent, step),
+        "depth": parent.depth + 1,
+        "numchild": 0,
+        "translation_key": uuid.uuid4(),
+        "locale_id": locale.pk,
+        "live": True,
+        "has_unpublished_changes": False,
+        "first_published_at": when,
+        "last_published_at": when,
+        "latest_revision_created_at": when,
+        "title": title,
+        "draft_title": title,
+        "slug": slug,
+        "content_type_id": content_type.pk,
+        "url_path": f"{parent.url_path}{slug}/",
+    }
+
+
+def bulk_activities(total: int, rng: random.Random) -> int:
+    """Add home-stream rows up to `total`: posts, wiki edits, comments and joins about the
+    seeded documents and spaces (members-only ones included, in proportion), plus new
+    colleagues, spread over the last year with the newest at the top."""
+    from blogs.models import BlogPostPage
+    from community.models import Activity
+    from intranet.models import Membership
+    from wiki.models import WikiPage
+
+    start = Activity.objects.count()
+    if total <= start:
+        return 0
+    posts = list(BlogPostPage.objects.values_list("pk", "space_id", "owner_id", "title"))
+    wiki = list(WikiPage.objects.values_list("pk", "space_id", "owner_id", "title"))
+    memberships = list(Membership.objects.values_list("space_id", "user_id"))
+    user_ids = list(get_user_model().objects.values_list("pk", flat=True))
+    now = timezone.now()
+    made = 0
+    rows = []
+    for n in range(start, total):
+        roll = rng.random()
+        when = now - timedelta(minutes=n * 5 + rng.randint(0, 4))
+        if roll < 0.35 and posts:
+            pk, space_id, owner_id, title = rng.choice(posts)
+            row = Activity(kind="post", actor_id=owner_id, page_id=pk, space_id=space_id)
+            row.summary = title
+        elif roll < 0.8 and wiki:
+            pk, space_id, _owner, title = rng.choice(wiki)
+            kind = "wiki_created" if roll < 0.45 else "wiki_edited"
+            actor = rng.choice(user_ids)
+            row = Activity(kind=kind, actor_id=actor, page_id=pk, space_id=space_id, summary=title)
+        elif roll < 0.9 and posts:
+            pk, space_id, _owner, title = rng.choice(posts)
+            actor = rng.choice(user_ids)
+            row = Activity(kind="comment", actor_id=actor, page_id=pk, space_id=space_id)
+            row.summary = title
+        elif roll < 0.97 and memberships:
+            space_id, user_id = rng.choice(memberships)
+            row = Activity(kind="joined_space", actor_id=user_id, space_id=space_id)
+        else:
+            row = Activity(kind="new_colleague", actor_id=rng.choice(user_ids))
+        row.created_at = when
+        rows.append(row)
+        if len(rows) >= 5000:
+            Activity.objects.bulk_create(rows, batch_size=BATCH)
+            made += len(rows)
+            rows = []
+    Activity.objects.bulk_create(rows, batch_size=BATCH)
+    return made + len(rows)
+
+
+@transaction.atomic
+def extend_data(
+    *,
+    people: int | None = None,
+    spaces: int | None = None,
+    activities: int | None = None,
+    seed: int = 2,
+    log=print,
+) -> dict:
+    """Top an existing data set up to these counts (none given: nothing to do). Returns
+    the counts after, for the keys given."""
+    from community.models import Activity
+    from intranet.models import Membership, SpacePage
+    from profiles.models import ProfileSkill
+
+    rng = random.Random(seed)
+    User = get_user_model()
+    made: dict = {}
+    users = list(User.objects.filter(username__startswith="user").order_by("username"))
+    if people is not None:
+        if not ProfileSkill.objects.exists():
+            log(f"seed: skills for {len(users)} people")
+            add_skills(users, rng)
+        if people > len(users):
+            log(f"seed: {people - len(users)} more people (with skills)")
+            start = len(users)
+            users = create_people(people, rng, start=start)
+            all_spaces = list(SpacePage.objects.only("pk"))
+            Membership.objects.bulk_create(
+                [
+                    Membership(space=space, user=user, role="editor")
+                    for user in users[start:]
+                    for space in rng.sample(all_spaces, k=min(3, len(all_spaces)))
+                ],
+                batch_size=BATCH,
+                ignore_conflicts=True,
+            )
+        made["people"] = len(users)
+    if spaces is not None:
+        before = SpacePage.objects.count()
+        if spaces > before:
+            log(f"seed: {spaces - before} more spaces (bulk)")
+            bulk_spaces(spaces, users, rng)
+        made["spaces"] = SpacePage.objects.count()
+    if activities is not None:
+        before = Activity.objects.count()
+        if activities > before:
+            log(f"seed: {activities - before} activity rows (bulk)")
+            bulk_activities(activities, rng)
+        made["activities"] = Activity.objects.count()
+    return made
+
+
 @transaction.atomic
 def seed_scale(docs: int, *, seed: int = 1, log=print) -> dict:
     """Seed `docs` documents with people and spaces in proportion; returns what it made."""
@@ -307,7 +563,8 @@ def seed_scale(docs: int, *, seed: int = 1, log=print) -> dict:
 
     rng = random.Random(seed)
     ensure_site_tree()
-    people = max(200, docs // 50)
+    # One person per ten documents: 2,000 at 20,000 documents, as the expert finder's target.
+    people = max(200, docs // 10)
     log(f"seed: {people} people")
     users = create_people(people, rng)
     space_count = max(20, docs // 500)
