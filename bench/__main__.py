@@ -154,8 +154,11 @@ def prepare_data(args: argparse.Namespace, data_dir: Path) -> dict:
     call_command("collectstatic", verbosity=0, interactive=False)
     from bench.seed_scale import extend_data, seed_scale
 
+    clock = time.perf_counter()
+
     def log(line: str) -> None:
-        print("bench:", line, flush=True)
+        # Elapsed seconds on every line: seeding rates for sizes too large to wait for.
+        print(f"bench: [{time.perf_counter() - clock:7.1f} s] {line}", flush=True)
 
     if marker.exists():
         print(f"bench: reusing the data set in {data_dir}")

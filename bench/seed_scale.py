@@ -114,8 +114,9 @@ def add_skills(users: list, rng: random.Random) -> int:
     for name in SKILLS:
         skill, _created = Skill.objects.get_or_create(name=name, defaults={"slug": slugify(name)})
         skills.append(skill)
+    # All bench profiles, not `user__in=users`: SQLite caps a query's parameters.
     profile_ids = dict(
-        Profile.objects.filter(user__in=[u.pk for u in users]).values_list("user_id", "pk")
+        Profile.objects.filter(user__username__startswith="user").values_list("user_id", "pk")
     )
     rows = []
     for user in users:
@@ -217,7 +218,12 @@ def child_path(parent: Page, step: int) -> str:
 
 
 def make_documents(
-    docs: int, spaces: list, personal_blogs: list, users: list, rng: random.Random
+    docs: int,
+    spaces: list,
+    personal_blogs: list,
+    users: list,
+    rng: random.Random,
+    log=lambda line: None,
 ) -> int:
     from blogs.models import BlogIndexPage, BlogPostPage
     from intranet.demo import TOPICS, paragraphs
@@ -315,6 +321,8 @@ def make_documents(
             insert_pages(children)
         add_revisions(tops + children)
         made += len(tops) + len(children)
+        if made // 10_000 != (made - len(tops) - len(children)) // 10_000:
+            log(f"seed: {made} wiki pages")
         Page.objects.filter(pk=space.pk).update(numchild=next_step[space.pk])
         with connection.cursor() as cursor:
             cursor.executemany(
@@ -346,9 +354,11 @@ def make_documents(
                 body=body,
             )
         )
-    for batch in chunks(posts, 5000):
+    for done, batch in enumerate(chunks(posts, 5000), start=1):
         insert_pages(batch)
         add_revisions(batch)
+        if done % 2 == 0:
+            log(f"seed: {min(done * 5000, len(posts))} blog posts")
     for blog in blogs + personal_blogs:
         if blog.pk in next_step:
             Page.objects.filter(pk=blog.pk).update(numchild=next_step[blog.pk])
@@ -577,5 +587,5 @@ def seed_scale(docs: int, *, seed: int = 1, log=print) -> dict:
         type(personal_blogs[0]).objects.filter(pk__in=[b.pk for b in personal_blogs])
     )
     log(f"seed: {docs} documents (wiki pages and blog posts)")
-    made = make_documents(docs, spaces, personal_blogs, users, rng)
+    made = make_documents(docs, spaces, personal_blogs, users, rng, log)
     return {"people": people, "spaces": space_count, "documents": made}

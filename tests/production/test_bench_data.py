@@ -1,0 +1,209 @@
+"""The benchmark's bulk data: real trees, real visibility, numbers the digest bench checks.
+
+bench/seed_scale.py inserts spaces, people and activity rows without Wagtail's or Django's
+per-object code paths, so these tests check that what it makes looks to the site exactly like
+what the site makes itself."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Page
+
+from bench import digest
+from bench.__main__ import markdown, parse_args
+from bench.seed_scale import (
+    BENCH_USER_INDEX,
+    create_people,
+    create_spaces,
+    extend_data,
+    make_documents,
+)
+from community.models import Activity
+from intranet.access import can_view
+from intranet.models import Membership, SpacePage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def small_set(site_tree):
+    """A miniature of seed_scale: 30 people, 4 spaces made through Wagtail, 40 documents."""
+    rng = random.Random(1)
+    users = create_people(30, rng)
+    spaces = create_spaces(4, users, rng)
+    spaces = list(SpacePage.objects.filter(pk__in=[s.pk for s in spaces]).order_by("pk"))
+    make_documents(40, spaces, [], users, rng)
+    return users
+
+
+def bench_user(users):
+    return next(u for u in users if u.username == f"user{BENCH_USER_INDEX:05d}")
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_bulk_spaces_are_a_valid_tree_with_real_visibility(small_set):
+    made = extend_data(spaces=44, log=lambda line: None)
+
+    assert made == {"spaces": 44}
+    assert SpacePage.objects.count() == 44
+    assert all(not problems for problems in Page.find_problems())
+    new = list(SpacePage.objects.filter(slug__startswith="bench-space-").order_by("pk")[4:])
+    assert len(new) == 40
+    assert all(space.space_id == space.pk for space in new)
+    assert all(space.get_children().count() == 1 for space in new)  # its blog
+
+    user = bench_user(small_set)
+    members_only = [s for s in new if s.is_members_only]
+    assert len(members_only) == 10
+    mine = set(Membership.objects.filter(user=user).values_list("space_id", flat=True))
+    # The bench user is in some members-only spaces and kept out of most of them.
+    assert any(s.pk in mine for s in members_only)
+    assert sum(s.pk not in mine for s in members_only) >= 8
+    for space in members_only:
+        assert can_view(user, space) == (space.pk in mine)
+    client = client_for(user)
+    hidden = next(s for s in members_only if s.pk not in mine)
+    joined = next(s for s in members_only if s.pk in mine)
+    open_space = next(s for s in new if not s.is_members_only)
+    assert client.get(hidden.url).status_code == 404
+    assert client.get(joined.url).status_code == 200
+    assert client.get(open_space.url).status_code == 200
+    assert client.get(open_space.url + "blog/").status_code == 200
+    assert client.get("/spaces/").status_code == 200
+    # Topping up to the same size again adds nothing.
+    assert extend_data(spaces=44, log=lambda line: None) == {"spaces": 44}
+    assert SpacePage.objects.count() == 44
+
+
+def home_queries(user) -> int:
+    client = client_for(user)
+    client.get("/")  # warm caches, as the benchmark does
+    from django.db import connection
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/").status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_bulk_activities_cover_private_spaces_and_home_queries_stay_flat(
+    small_set, django_assert_max_num_queries
+):
+    extend_data(spaces=12, activities=60, log=lambda line: None)
+    user = bench_user(small_set)
+    small = home_queries(user)
+
+    made = extend_data(activities=1500, log=lambda line: None)
+    assert made == {"activities": 1500}
+    assert Activity.objects.count() == 1500
+    kinds = set(Activity.objects.values_list("kind", flat=True))
+    assert {"post", "wiki_created", "wiki_edited", "comment", "joined_space"} <= kinds
+    hidden = SpacePage.objects.filter(visibility="members").exclude(memberships__user=user)
+    assert Activity.objects.filter(space__in=hidden).exists()
+    # Rows point at real pages in the space they say.
+    for row in Activity.objects.exclude(page=None)[:50]:
+        assert row.page.specific.space_id == row.space_id
+    stream = list(Activity.stream_for(user, limit=1000))
+    assert stream and all(can_view(user, row.page) for row in stream if row.page_id)
+    assert len(stream) < 1000 or Activity.objects.count() > len(stream)
+
+    client = client_for(user)
+    client.get("/")  # warmed like the first measurement
+    with django_assert_max_num_queries(small):
+        assert client.get("/").status_code == 200
+
+
+def test_people_top_up_gives_skills_the_expert_finder_finds(small_set):
+    made = extend_data(people=60, log=lambda line: None)
+
+    assert made == {"people": 60}
+    from profiles.models import Profile, ProfileSkill
+
+    profiles = Profile.objects.filter(user__username__startswith="user")
+    assert profiles.count() == 60
+    # The first 30 had no skills: the top-up gave them some too.
+    for profile in profiles:
+        assert 2 <= profile.profile_skills.count() <= 4
+    experts = ProfileSkill.objects.filter(skill__name="Kubernetes").count()
+    assert experts >= 3
+    assert Membership.objects.filter(user__username="user00059").count() == 3
+    response = client_for(bench_user(small_set)).get("/people/?q=kubernetes")
+    assert response.status_code == 200
+    assert b"Kubernetes" in response.content
+
+
+def test_digest_bench_expects_exactly_what_the_digests_send(small_set):
+    reader_ids = digest.add_readers(25, random.Random(3))
+    assert len(reader_ids) == 25
+    expected = digest.add_notifications(reader_ids, 6, random.Random(4))
+    from community.tasks import send_digest
+
+    covered = [send_digest.call(pk) for pk in reader_ids]
+
+    assert sum(covered) == expected > 0
+    assert len(mail.outbox) == sum(1 for n in covered if n)  # one e-mail per digest
+    # A second round tops up: the same readers, new notifications.
+    assert digest.add_readers(25, random.Random(3)) == reader_ids
+    assert digest.add_notifications(reader_ids, 2, random.Random(5)) > 0
+
+
+def test_options_refuse_bad_values():
+    for argv in (["--spaces", "-1"], ["--activities", "99999999999"], ["--docs", "10"]):
+        with pytest.raises(SystemExit):
+            parse_args(argv)
+    for argv in (["--users", "0"], ["--per-user", "0"]):
+        with pytest.raises(SystemExit):
+            digest.parse_args(argv)
+    assert digest.parse_args(["--users", "10000", "1000", "1000"]).users == [1000, 10000]
+    args = parse_args(["--spaces", "5000", "--activities", "100000"])
+    assert (args.spaces, args.activities, args.people) == (5000, 100000, None)
+
+
+def test_report_names_the_data_sizes_and_page_targets():
+    row = {"status": "ok", "p50_ms": 90.0, "p95_ms": 120.0, "queries": 10, "samples": 5}
+    report = {
+        "started": "now",
+        "data": {"documents": 20000, "people": 2000, "spaces": 5000, "activities": 100000},
+        "pages": [
+            {"name": "baseline (minimal view)", **row, "p50_ms": 3.0},
+            {"name": "home", **row},
+            {"name": "expert finder", **row},
+            {"name": "directory", **row},
+        ],
+    }
+    text = markdown(report)
+    assert "20,000 documents, 2,000 people, 5,000 spaces, 100,000 activities" in text
+    lines = {line.split(" | ")[0].strip("| "): line for line in text.splitlines()}
+    assert lines["home"].endswith("over: p50 > 80 ms |")
+    assert lines["expert finder"].endswith("| ok |")  # its target is 100 ms
+    assert lines["directory"].endswith("over: p50 > 50 ms |")
+    digest_text = digest.markdown(
+        {
+            "started": "now",
+            "rounds": [
+                {
+                    "readers": n,
+                    "notifications_expected": 3 * n,
+                    "notifications_emailed": 3 * n,
+                    "tasks": 2 * n,
+                    "task_statuses": {"SUCCESSFUL": 2 * n},
+                    "queue": {"seconds": 1.0, "peak_rss_mb": 150.0},
+                    "worker": {"seconds": 2.0, "peak_rss_mb": mb},
+                    "tasks_per_second": n,
+                    "ok": True,
+                }
+                for n, mb in ((1000, 150.0), (10000, 400.0))
+            ],
+        }
+    )
+    assert "| 10,000 | 30,000 of 30,000 |" in digest_text
+    assert "grows with the readers" in digest_text
