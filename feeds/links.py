@@ -3,14 +3,18 @@ feed buttons."""
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import re
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Count
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from intranet.access import visible_spaces
+from intranet.access import visibility_key, visible_spaces
 from intranet.models import Membership
 
 URL_NAMES = {
@@ -46,9 +50,26 @@ def feed_link(kind: str, title: str, *, query: str = "", **kwargs) -> FeedLink:
     suffix = "?" + urlencode({"q": query}) if query else ""
     return FeedLink(
         title,
-        reverse(name, kwargs=kwargs) + suffix,
-        reverse(f"{name}_atom", kwargs=kwargs) + suffix,
+        _feed_url(name, kwargs) + suffix,
+        _feed_url(f"{name}_atom", kwargs) + suffix,
     )
+
+
+_SLUG = "feed-slug-placeholder"
+_PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]+")  # what the URLs' <slug:> converter matches
+
+
+def _feed_url(name: str, kwargs: dict) -> str:
+    """reverse(), but a space's URLs (three feeds each, on every page that lists them) are
+    filled into a template reversed once: a slug needs no quoting."""
+    if set(kwargs) == {"slug"} and _PLAIN_SLUG.fullmatch(kwargs["slug"]):
+        return _slug_url_template(name, get_script_prefix()).replace(_SLUG, kwargs["slug"])
+    return reverse(name, kwargs=kwargs)
+
+
+@functools.lru_cache(maxsize=32)
+def _slug_url_template(name: str, script_prefix: str) -> str:
+    return reverse(name, kwargs={"slug": _SLUG})
 
 
 def everything_link() -> FeedLink:
@@ -82,6 +103,25 @@ def search_link(query: str) -> FeedLink:
     return feed_link("search", _("Search: %(query)s") % {"query": query}, query=query)
 
 
+# The popular tags read every post the user may see; they are remembered for everyone who
+# sees the same pages until content changes (and at most this long).
+TAGS_CACHE_SECONDS = 300
+
+
+def cached_for_view(user, parts: tuple, compute):
+    """`compute()`, shared by readers who see exactly the same pages (`visibility_key`) and
+    recomputed after any change to content (`content_stamp`)."""
+    from feeds.scopes import content_stamp
+
+    source = repr((visibility_key(user), content_stamp(user), parts))
+    key = "feeds:view:" + hashlib.sha256(source.encode()).hexdigest()
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, TAGS_CACHE_SECONDS)
+    return value
+
+
 @dataclass
 class FeedGroup:
     heading: str
@@ -99,13 +139,17 @@ def available_feeds(user, *, tag_limit: int = 30) -> list[FeedGroup]:
     member_of = set(Membership.objects.filter(user=user).values_list("space_id", flat=True))
     mine = [link for space in spaces if space.pk in member_of for link in space_links(space)]
     others = [link for space in spaces if space.pk not in member_of for link in space_links(space)]
-    visible_posts = BlogPostPage.listing_for(user).order_by().values("pk")
-    tags = (
-        Tag.objects.filter(blogs_blogposttag_items__content_object__in=visible_posts)
-        .annotate(post_count=Count("blogs_blogposttag_items"))
-        .order_by("-post_count", "name")
-        .values_list("name", flat=True)[:tag_limit]
-    )
+
+    def popular_tags() -> list[str]:
+        visible_posts = BlogPostPage.listing_for(user).order_by().values("pk")
+        return list(
+            Tag.objects.filter(blogs_blogposttag_items__content_object__in=visible_posts)
+            .annotate(post_count=Count("blogs_blogposttag_items"))
+            .order_by("-post_count", "name")
+            .values_list("name", flat=True)[:tag_limit]
+        )
+
+    tags = cached_for_view(user, ("tags", tag_limit), popular_tags)
     groups = [
         FeedGroup(_("Everything"), [everything_link(), person_link(user)]),
         FeedGroup(_("My spaces"), mine),

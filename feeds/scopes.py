@@ -9,29 +9,34 @@ Last-Modified so that a conditional request gets its 304 without loading entries
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import mimetypes
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cached_property
 from urllib.parse import urljoin
 
 import nh3
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Max
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, Func, IntegerField, Max, OuterRef, Prefetch, Subquery
 from django.http import Http404, HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Enclosure
 from django.utils.html import escape, strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from wagtail.models import Site
+from wagtail.images import get_image_model
+from wagtail.models import Page, PageLogEntry, Revision, Site
 from wagtail.rich_text import expand_db_html
 
 from blogs.models import BlogIndexPage, BlogPostPage
 from intranet.access import get_page_for_user, searchable_pages, visible_pages
-from intranet.models import IntranetPage, SpacePage
+from intranet.models import IntranetPage, Membership, SpacePage
 from wiki.models import WikiPage, recent_changes
 
 logger = logging.getLogger(__name__)
@@ -40,6 +45,13 @@ DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 ENCLOSURE_RENDITION = "fill-800x450"  # one of the card renditions listings prefetch
 SUMMARY_WORDS = 60
+# The precise version of a scope is remembered while nothing changes anywhere (see
+# `change_stamp`); the time limit bounds what a change made behind Wagtail's back could cost.
+VERSION_CACHE_SECONDS = 300
+# How far back the "everything" feed looks for posts before it asks for all of them.
+RECENT_POSTS_WINDOW = timedelta(days=60)
+# Sanitized bodies are keyed on the page's published revision, so they never go stale.
+BODY_CACHE_SECONDS = 7 * 24 * 3600
 
 
 @dataclass
@@ -73,16 +85,41 @@ class FeedScope:
     person: object = None
     tag: str = ""
     query: str = ""
+    _person_links: dict = field(default_factory=dict, init=False, repr=False)
 
     # --- cheap version for conditional requests ------------------------------------------
 
     def version(self) -> tuple[datetime | None, str]:
-        """(Last-Modified, ETag) from the newest visible item and the visible count, in one
-        query; user, scope and limit are in the ETag so that no two users or feeds share
-        one."""
+        """(Last-Modified, ETag) without loading entries: one cheap query (`change_stamp`)
+        and, while nothing has changed since this scope's version was last worked out, the
+        version from the cache. User, scope and limit are in the ETag so that no two users
+        or feeds share one."""
+        key_source = repr(
+            (
+                self.user.pk,
+                self.user.is_superuser,
+                self.kind,
+                self.request.path,
+                self.limit,
+                self.query,
+                change_stamp(self.user),
+            )
+        )
+        key = "feeds:version:" + hashlib.sha256(key_source.encode()).hexdigest()
+        cached = cache.get(key)
+        if cached is None:
+            cached = self.precise_version()
+            cache.set(key, cached, VERSION_CACHE_SECONDS)
+        return cached
+
+    def precise_version(self) -> tuple[datetime | None, str]:
+        """The version from the newest visible item and the visible count, in one query
+        (which reads every visible item of the scope: `version` caches it)."""
         pages = self._version_pages()
         stats = pages.order_by().aggregate(
-            newest=Max("last_published_at"), count=Count("pk", distinct=True)
+            # Only the tag filter joins rows that can repeat a page.
+            newest=Max("last_published_at"),
+            count=Count("pk", distinct=bool(self.tag)),
         )
         newest = stats["newest"]
         raw = "|".join(
@@ -122,14 +159,7 @@ class FeedScope:
             return self._search_entries()
         entries: list[Entry] = []
         if self.kind in ("all", "space", "blog", "person", "tag"):
-            posts = BlogPostPage.feed_items_for(
-                self.user,
-                space=self.space,
-                author=self.person,
-                tag=self.tag or None,
-                limit=self.limit,
-            )
-            entries += [self._post_entry(post) for post in posts]
+            entries += self._post_entries(self._newest_posts())
         if self.kind in ("all", "space", "wiki"):
             changes = recent_changes(self.user, space=self.space, limit=self.limit)
             entries += [self._change_entry(change) for change in changes]
@@ -150,20 +180,128 @@ class FeedScope:
 
     def _search_entries(self) -> list[Entry]:
         ids = self.search_ids
-        posts = BlogPostPage.listing_for(self.user).filter(pk__in=ids)
-        wiki_pages = visible_pages(self.user, WikiPage.objects.filter(pk__in=ids)).select_related(
-            "owner", "space", "latest_revision__user"
+        if not ids:
+            return []
+        posts = self._load_posts(BlogPostPage.listing_for(self.user).filter(pk__in=ids))
+        entries = self._post_entries(posts)
+        wiki_pages = list(
+            visible_pages(self.user, WikiPage.objects.filter(pk__in=ids))
+            .select_related("owner", "space", "latest_revision__user")
+            .defer("body")
         )
-        entries = [self._post_entry(post) for post in posts]
-        entries += [self._wiki_page_entry(page) for page in wiki_pages]
+        bodies = self._bodies(WikiPage, wiki_pages)
+        entries += [self._wiki_page_entry(page, bodies.get(page.pk)) for page in wiki_pages]
         entries.sort(key=lambda entry: entry.pubdate, reverse=True)
         return entries
 
+    # --- entries in bulk: a fixed number of queries for any number of them ----------------
+
+    def _newest_posts(self) -> list[BlogPostPage]:
+        """The scope's newest `limit` posts, from the blogs app's public query."""
+        posts = BlogPostPage.listing_for(
+            self.user, space=self.space, author=self.person, tag=self.tag or None
+        )
+        if self.kind == "all":
+            # The newest posts of the whole intranet are nearly always recent ones. Asking
+            # for a recent window first lets the database walk its date index newest first
+            # and stop after `limit` posts, instead of sorting every visible post; when the
+            # window holds fewer, the older posts are needed and the full query runs.
+            since = timezone.now() - RECENT_POSTS_WINDOW
+            recent = self._load_posts(posts.filter(date__gte=since)[: self.limit])
+            if len(recent) == self.limit:
+                return recent
+        return self._load_posts(posts[: self.limit])
+
+    def _load_posts(self, posts) -> list[BlogPostPage]:
+        """Bodies come from the per-revision cache (so the query leaves them out), tags
+        from one query; spaces and comment counts, which feeds do not show, are not
+        loaded; header images come with the enclosure's rendition."""
+        images = get_image_model().objects.prefetch_renditions(ENCLOSURE_RENDITION)
+        return list(
+            posts.defer("body")
+            .select_related(None)
+            .select_related("owner")
+            .prefetch_related(None)
+            .prefetch_related(Prefetch("header_image", queryset=images))
+        )
+
+    def _post_entries(self, posts: list[BlogPostPage]) -> list[Entry]:
+        """Entries of posts from `_load_posts`, with a fixed number of queries."""
+        if not posts:
+            return []
+        bodies = self._bodies(BlogPostPage, posts)
+        tags = self._tag_names(posts)
+        enclosures = self._enclosures(posts)
+        return [
+            self._post_entry(post, bodies.get(post.pk), tags.get(post.pk, []), enclosures)
+            for post in posts
+        ]
+
+    def _bodies(self, model, pages) -> dict[int, tuple[str, str]]:
+        """(sanitized HTML, plain-text summary) of each page's body, cached per published
+        revision and site address (links in it are made absolute). Visibility decides which
+        pages are asked for, never this cache, so sharing it between readers is safe. On a
+        miss the bodies are read in one query."""
+        base = self.absolute("/")
+        keys = {page.pk: body_cache_key(page, base) for page in pages}
+        found = cache.get_many(list(keys.values()))
+        bodies = {pk: found[key] for pk, key in keys.items() if key in found}
+        missing = [pk for pk in keys if pk not in bodies]
+        if missing:
+            fresh = {}
+            for pk, html in model.objects.filter(pk__in=missing).values_list("pk", "body"):
+                content = self.sanitize(expand_db_html(html))
+                summary = Truncator(strip_tags(content)).words(SUMMARY_WORDS)
+                bodies[pk] = fresh[keys[pk]] = (content, summary)
+            cache.set_many(fresh, BODY_CACHE_SECONDS)
+        return bodies
+
+    def _tag_names(self, posts) -> dict[int, list[str]]:
+        through = BlogPostPage.tags.through
+        rows = (
+            through.objects.filter(content_object_id__in=[post.pk for post in posts])
+            .order_by("tag__name")
+            .values_list("content_object_id", "tag__name")
+        )
+        names: dict[int, list[str]] = {}
+        for post_id, name in rows:
+            names.setdefault(post_id, []).append(name)
+        return names
+
+    def _enclosures(self, posts) -> dict[int, Enclosure]:
+        """The header image of each post as an enclosure; renditions come prefetched and
+        their file sizes from the cache (asking the storage is a request per file on S3)."""
+        renditions = {
+            post.pk: post.header_image.get_rendition(ENCLOSURE_RENDITION)
+            for post in posts
+            if post.header_image_id and post.header_image is not None
+        }
+        if not renditions:
+            return {}
+        size_keys = {pk: f"feeds:rendition-size:{r.pk}" for pk, r in renditions.items()}
+        sizes = cache.get_many(list(size_keys.values()))
+        fresh = {}
+        enclosures = {}
+        for pk, rendition in renditions.items():
+            length = sizes.get(size_keys[pk])
+            if length is None:
+                try:
+                    length = rendition.file.size
+                except OSError:
+                    length = 0
+                fresh[size_keys[pk]] = length
+            mime_type = mimetypes.guess_type(rendition.file.name)[0] or "image/jpeg"
+            enclosures[pk] = Enclosure(self.absolute(rendition.url), str(length), mime_type)
+        if fresh:
+            cache.set_many(fresh, BODY_CACHE_SECONDS)
+        return enclosures
+
     # --- one entry -------------------------------------------------------------------------
 
-    def _post_entry(self, post: BlogPostPage) -> Entry:
-        body = self.sanitize(expand_db_html(post.body))
-        teaser = post.teaser or Truncator(strip_tags(body)).words(SUMMARY_WORDS)
+    def _post_entry(
+        self, post: BlogPostPage, body: tuple[str, str] | None, tags: list[str], enclosures
+    ) -> Entry:
+        content, summary = body or ("", "")
         return Entry(
             guid=self.tag_uri(post.first_published_at or post.date, f"post/{post.pk}"),
             title=post.title,
@@ -172,10 +310,10 @@ class FeedScope:
             author_link=self.person_link(post.owner),
             pubdate=post.date,
             updateddate=max(post.last_published_at or post.date, post.date),
-            description=teaser,
-            content=body,
-            categories=[tag.name for tag in post.tags.all()],
-            enclosure=self.enclosure(post),
+            description=post.teaser or summary,
+            content=content,
+            categories=tags,
+            enclosure=enclosures.get(post.pk),
         )
 
     def _change_entry(self, change) -> Entry:
@@ -198,8 +336,8 @@ class FeedScope:
             categories=[page.space.title] if page.space_id and page.space else [],
         )
 
-    def _wiki_page_entry(self, page: WikiPage) -> Entry:
-        body = self.sanitize(expand_db_html(page.body))
+    def _wiki_page_entry(self, page: WikiPage, body: tuple[str, str] | None) -> Entry:
+        content, summary = body or ("", "")
         author = page.latest_revision.user if page.latest_revision_id else page.owner
         published = page.first_published_at or page.last_published_at
         return Entry(
@@ -210,8 +348,8 @@ class FeedScope:
             author_link=self.person_link(author),
             pubdate=published,
             updateddate=page.last_published_at or published,
-            description=Truncator(strip_tags(body)).words(SUMMARY_WORDS),
-            content=body,
+            description=summary,
+            content=content,
             categories=[page.space.title] if page.space else [],
         )
 
@@ -230,33 +368,106 @@ class FeedScope:
 
         return nh3.clean(html, attribute_filter=absolutize)
 
+    @cached_property
+    def authority(self) -> str:
+        site = Site.find_for_request(self.request)
+        return site.hostname if site else self.request.get_host().split(":")[0]
+
     def tag_uri(self, when: datetime, specific: str) -> str:
         """A GUID that survives renames and moves (RFC 4151 tag URI)."""
-        site = Site.find_for_request(self.request)
-        authority = site.hostname if site else self.request.get_host().split(":")[0]
-        return f"tag:{authority},{when:%Y-%m-%d}:{specific}"
+        return f"tag:{self.authority},{when:%Y-%m-%d}:{specific}"
 
     def person_link(self, person) -> str:
         if person is None:
             return ""
-        return self.absolute(reverse("profiles:detail", args=[person.get_username()]))
-
-    def enclosure(self, post: BlogPostPage) -> Enclosure | None:
-        if not post.header_image_id or post.header_image is None:
-            return None
-        rendition = post.header_image.get_rendition(ENCLOSURE_RENDITION)
-        mime_type = mimetypes.guess_type(rendition.file.name)[0] or "image/jpeg"
-        try:
-            length = rendition.file.size
-        except OSError:
-            length = 0
-        return Enclosure(self.absolute(rendition.url), str(length), mime_type)
+        # One reverse() per person, not per entry: a feed often has one author 50 times.
+        link = self._person_links.get(person.pk)
+        if link is None:
+            link = self.absolute(reverse("profiles:detail", args=[person.get_username()]))
+            self._person_links[person.pk] = link
+        return link
 
 
 def display_name(person) -> str:
     if person is None:
         return ""
     return person.get_full_name() or person.get_username()
+
+
+def body_cache_key(page, base_url: str) -> str:
+    """Changes with every publish (new live revision and publication time)."""
+    published = page.last_published_at.isoformat() if page.last_published_at else ""
+    digest = hashlib.sha256(f"{base_url}|{published}".encode()).hexdigest()[:24]
+    return f"feeds:body:{page.pk}:{page.live_revision_id}:{digest}"
+
+
+def change_stamp(user) -> tuple:
+    """One cheap query whose answer changes whenever what any feed shows `user` may have
+    changed: every publish, unpublish, move and delete, and every membership or space
+    visibility change, writes a page log entry or a revision (Wagtail and
+    `intranet.actions` log them all); new pages raise the newest page id, deleted ones
+    lower the page count; the user's own memberships are counted. Each part is a
+    primary-key or index lookup, so it costs about the same at any size."""
+    sql, params = _change_stamp_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk if param == _ANY_USER else param for param in params])
+        return tuple(str(value) for value in cursor.fetchone() or ())
+
+
+def content_stamp(user) -> tuple:
+    """The parts of `change_stamp` that are the same for every user: equal stamps mean no
+    content changed in between."""
+    return change_stamp(user)[1:7]
+
+
+# The user id the stamp query is compiled with, swapped for the real one on each call.
+_ANY_USER = -7_310_031
+
+
+@functools.cache
+def _change_stamp_sql() -> tuple[str, tuple]:
+    """Compiled once per process: the query runs on every feed request, and building it
+    with the ORM each time cost more than running it."""
+    mine = Membership.objects.filter(user=OuterRef("pk"))
+    queryset = (
+        get_user_model()
+        .objects.filter(pk=_ANY_USER)
+        .annotate(
+            log_id=_newest(PageLogEntry.objects.all()),
+            log_at=_newest(PageLogEntry.objects.all(), "timestamp"),
+            revision_id=_newest(Revision.objects.all()),
+            revision_at=_newest(Revision.objects.all(), "created_at"),
+            page_id=_newest(Page.objects.all()),
+            page_count=_count(Page.objects.all()),
+            membership_id=_newest(mine),
+            membership_count=_count(mine),
+        )
+        .values_list(
+            "is_superuser",
+            "log_id",
+            "log_at",
+            "revision_id",
+            "revision_at",
+            "page_id",
+            "page_count",
+            "membership_id",
+            "membership_count",
+        )
+        .order_by()
+    )
+    sql, params = queryset.query.sql_with_params()
+    assert params.count(_ANY_USER) == 1, params
+    return sql, params
+
+
+def _newest(queryset, field: str = "pk") -> Subquery:
+    return Subquery(queryset.order_by("-pk").values(field)[:1])
+
+
+def _count(queryset) -> Subquery:
+    # COUNT(*), which databases answer from their smallest index.
+    count = Func(template="COUNT(*)", output_field=IntegerField())
+    return Subquery(queryset.order_by().annotate(n=count).values("n")[:1])
 
 
 # --- finding a scope ---------------------------------------------------------------------

@@ -11,6 +11,16 @@ from feeds.actions import regenerate_feed_token
 from tests.factories import make_blog_post, make_wiki_page
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Feeds cache bodies and versions; each test starts without the previous test's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def open_blog(open_space, editor):
     from blogs.actions import space_blog_for
