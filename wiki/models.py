@@ -24,6 +24,7 @@ from wagtail.search import index
 
 from intranet.access import visible_pages
 from intranet.models import IntranetPage
+from wiki.rendering import PageUrls
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -147,6 +148,8 @@ class WikiChange:
     summary: str
     is_new_page: bool
     diff_url: str
+    # The page's URL, worked out once for the whole list (`page.url` costs a lookup each).
+    page_url: str | None = None
 
 
 def diff_url(page_id: int, older_id: int | None, newer_id: int) -> str:
@@ -156,7 +159,12 @@ def diff_url(page_id: int, older_id: int | None, newer_id: int) -> str:
 
 
 def recent_changes(
-    user, *, space: SpacePage | None = None, page: WikiPage | None = None, limit: int = 50
+    user,
+    *,
+    space: SpacePage | None = None,
+    page: WikiPage | None = None,
+    limit: int = 50,
+    urls: PageUrls | None = None,
 ) -> list[WikiChange]:
     """Published changes (edits, new pages, restores) of wiki pages `user` may see, newest
     first. Two queries whatever the limit: log entries with their revisions, then the pages."""
@@ -193,6 +201,7 @@ def recent_changes(
         .defer("body")
         .in_bulk({entry.page_id for entry in entries})
     )
+    urls = urls or PageUrls(None)
     changes = []
     for entry in entries:
         wiki_page = by_id.get(entry.page_id)
@@ -207,6 +216,7 @@ def recent_changes(
                 summary=entry.summary or "",
                 is_new_page=entry.previous_revision_id is None,
                 diff_url=diff_url(wiki_page.pk, entry.previous_revision_id, entry.revision_id),
+                page_url=urls.url(wiki_page.url_path),
             )
         )
     return changes

@@ -18,7 +18,7 @@ from wiki import actions
 from wiki.diff import diff_blocks, diff_title
 from wiki.forms import NewPageForm
 from wiki.models import WikiPage, diff_url, recent_changes
-from wiki.rendering import page_tree
+from wiki.rendering import PageUrls, page_tree
 
 HISTORY_PAGE_SIZE = 100
 
@@ -63,14 +63,16 @@ def history(request: HttpRequest, page_id: int) -> HttpResponse:
         request,
         "wiki/history.html",
         {
-            "page": page,
+            # Not "page": base.html would add Wagtail's userbar (seven queries) to a site
+            # view that has its own buttons.
+            "wiki_page": page,
             "space": page.space,
             "revisions": revisions,
             "live_revision_id": page.live_revision_id,
             "can_restore": page.permissions_for_user(request.user).can_publish(),
             "previous_page": number - 1 if number > 1 else None,
             "next_page": number + 1 if len(rows) > HISTORY_PAGE_SIZE else None,
-            "tree": page_tree(page.space_id, request.user, page),
+            "tree": page_tree(page.space, request.user, page, urls=PageUrls(request)),
         },
     )
 
@@ -96,7 +98,7 @@ def diff(request: HttpRequest, page_id: int) -> HttpResponse:
         request,
         "wiki/diff.html",
         {
-            "page": page,
+            "wiki_page": page,
             "space": page.space,
             "old": old,
             "new": new,
@@ -157,13 +159,14 @@ def new_page(request: HttpRequest, parent_id: int) -> HttpResponse:
 @login_required
 def space_changes(request: HttpRequest, slug: str) -> HttpResponse:
     space = get_page_for_user(request.user, SpacePage.objects.all(), slug=slug)
+    urls = PageUrls(request)
     return render(
         request,
         "wiki/changes.html",
         {
             "space": space,
-            "changes": recent_changes(request.user, space=space, limit=100),
-            "tree": page_tree(space.pk, request.user),
+            "changes": recent_changes(request.user, space=space, limit=100, urls=urls),
+            "tree": page_tree(space, request.user, urls=urls),
             "can_add": space.permissions_for_user(request.user).can_add_subpage(),
         },
     )
