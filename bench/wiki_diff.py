@@ -88,6 +88,18 @@ ROWS_TEMPLATE = """{% for row in rows %}
   </div>{% endfor %}"""
 
 
+def reference_ms(repeat: int) -> float:
+    """A fixed pure-Python workload timed in the same run: each case is also printed as a
+    ratio to it, which compares across busy and quiet machines (like `python -m bench`'s
+    minimal view)."""
+    times = []
+    for _ in range(max(3, repeat)):
+        start = time.perf_counter()
+        sum(i * i for i in range(200_000))
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
 def measure(repeat: int) -> list[tuple[str, float, float, int]]:
     from django.template import engines
 
@@ -115,11 +127,15 @@ def main(argv: list[str] | None = None) -> int:
     import django
 
     django.setup()
+    reference = reference_ms(args.repeat)
     results = measure(max(1, args.repeat))
     print(f"wiki diff of two {SIZE // 1024} KB revisions (target: <= {TARGET_MS:.0f} ms)")
-    print("| case | median ms | max ms | output KB |\n| --- | ---: | ---: | ---: |")
+    print(f"reference workload: {reference:.1f} ms")
+    print("| case | median ms | max ms | × reference | output KB |")
+    print("| --- | ---: | ---: | ---: | ---: |")
     for name, median, worst, size in results:
-        print(f"| {name} | {median:.1f} | {worst:.1f} | {size / 1024:.0f} |")
+        ratio = median / reference if reference else 0.0
+        print(f"| {name} | {median:.1f} | {worst:.1f} | {ratio:.1f} | {size / 1024:.0f} |")
     worst_median = max(median for _, median, _, _ in results)
     verdict = "ok" if worst_median <= TARGET_MS else "over"
     print(f"worst case median: {worst_median:.1f} ms: {verdict}")
