@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.utils.functional import SimpleLazyObject
 
 from intranet.access import visibility_key, visible_spaces
 from intranet.models import SpacePage
 from intranet.signal_handlers import content_generation
 
 
-def dashboard_for(user) -> dict:
+def viewer_key(request) -> str:
+    """`visibility_key(request.user)`, worked out once per request (it costs a query) and
+    shared by the home page's cached parts."""
+    key = getattr(request, "_intranet_visibility_key", None)
+    if key is None:
+        key = visibility_key(request.user)
+        request._intranet_visibility_key = key
+    return key
+
+
+def dashboard_for(user, request=None) -> dict:
     from blogs.models import BlogPostPage
     from wiki.models import WikiPage
 
@@ -17,9 +28,14 @@ def dashboard_for(user) -> dict:
     return {
         "my_spaces": my_spaces[:12],
         # The post and wiki sections are cached per view of the intranet, not per person.
-        "sections_cache_key": f"{visibility_key(user)}:{content_generation()}",
-        "latest_posts": BlogPostPage.latest_for(user, 8),
-        "recent_wiki_pages": WikiPage.recently_changed_for(user, 8),
+        "sections_cache_key": ":".join(
+            (viewer_key(request) if request else visibility_key(user), str(content_generation()))
+        ),
+        # Lazy: on a cache hit the template never reads them, so their querysets (whose
+        # visibility filters cost more to build than the cached HTML costs to send) are
+        # never built.
+        "latest_posts": SimpleLazyObject(lambda: BlogPostPage.latest_for(user, 8)),
+        "recent_wiki_pages": SimpleLazyObject(lambda: WikiPage.recently_changed_for(user, 8)),
         "new_colleagues": get_user_model()
         .objects.filter(is_active=True)
         .select_related("profile", "profile__department")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -83,7 +84,7 @@ class HomePage(Page):
         from intranet.dashboard import dashboard_for
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(dashboard_for(request.user))
+        context.update(dashboard_for(request.user, request))
         return context
 
 
@@ -206,16 +207,23 @@ class SpacePage(IntranetPage):
 
         context = super().get_context(request, *args, **kwargs)
         user = request.user
-        my_role = self.role_of(user)
+        # The member count and my role (my membership row, if any) in one query.
+        figures = self.memberships.aggregate(
+            member_count=models.Count("pk"),
+            my_role=models.Max("role", filter=models.Q(user_id=user.pk)),
+        )
+        my_role = figures["my_role"] if user.is_authenticated else None
         context.update(
             {
-                "may_manage": can_manage_space(user, self),
+                # Only a space admin (or a site admin) can manage: skip asking otherwise.
+                "may_manage": (my_role == Role.ADMIN or user.is_superuser)
+                and can_manage_space(user, self),
                 "my_role": my_role,
                 "my_role_label": Role(my_role).label if my_role else "",
                 "join_requested": bool(
                     not my_role and self.join_requests.filter(user=user).exists()
                 ),
-                "member_count": self.memberships.count(),
+                "member_count": figures["member_count"],
                 "members": self.memberships.select_related("user__profile").order_by("created_at")[
                     :24
                 ],
@@ -231,12 +239,22 @@ class SpacePage(IntranetPage):
 
     @classmethod
     def list_for(cls, user, spaces):
-        """Spaces annotated with member counts and the user's role, in one query."""
+        """Spaces annotated with member counts and the user's role, in one query.
+
+        Both are correlated subqueries on the membership index (one lookup per listed
+        space), not a join with GROUP BY over every membership of every visible space."""
         role = Membership.objects.filter(space=models.OuterRef("pk"), user=user).values("role")[:1]
+        members = (
+            Membership.objects.filter(space=models.OuterRef("pk"))
+            .order_by()
+            .values("space")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
         return (
             spaces.select_related("picture")
             .annotate(
-                member_count=models.Count("memberships", distinct=True),
+                member_count=Coalesce(models.Subquery(members), 0),
                 my_role=models.Subquery(role),
             )
             .order_by("title")

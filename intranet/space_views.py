@@ -52,7 +52,8 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
     space = get_space_for_user(request.user, slug)
     memberships = (
         Membership.objects.filter(space=space)
-        .select_related("user", "user__profile")
+        # The person component shows each member's department: joined here, not per row.
+        .select_related("user", "user__profile", "user__profile__department")
         .order_by("user__first_name", "user__last_name", "user__username")
     )
     page = Paginator(memberships, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
@@ -62,12 +63,13 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
         "page_obj": page,
         "memberships": page.object_list,
         "may_moderate": may_moderate,
-        "may_manage": can_manage_space(request.user, space),
+        # Managing takes a higher role than moderating: no second question otherwise.
+        "may_manage": may_moderate and can_manage_space(request.user, space),
         "roles": Role.choices,
     }
     if may_moderate:
         context["join_requests"] = space.join_requests.select_related(
-            "user", "user__profile"
+            "user", "user__profile", "user__profile__department"
         ).order_by("created_at")
         context["add_form"] = AddMemberForm()
     return render(request, "intranet/space_members.html", context)

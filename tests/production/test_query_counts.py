@@ -19,6 +19,7 @@ LIST_PAGES = [
     ("home", "/"),
     ("space index", "/spaces/"),
     ("space", "{space}"),
+    ("space members", "{space}members/"),
     ("space blog", "{space}blog/"),
     ("all blogs", "/blogs/"),
     ("directory", "/people/"),
