@@ -7,6 +7,11 @@ class CommunityConfig(AppConfig):
     verbose_name = "Community"
 
     def ready(self) -> None:
+        from community import stream
+
+        # The stream's cache key follows every new or removed activity row, whatever
+        # wrote it, so this is wired even when the signals below are off.
+        stream.register()
         # Activity and notifications listen to the content apps across app borders; a
         # setting turns the wiring off (e.g. for bulk imports).
         if getattr(settings, "COMMUNITY_SIGNALS_ENABLED", True):

@@ -122,6 +122,9 @@ class Activity(models.Model):
         indexes = [
             models.Index(fields=["actor", "-created_at"]),
             models.Index(fields=["space", "-created_at"]),
+            # The stream's exact order: its newest rows are an index walk with a LIMIT,
+            # ties included, at any table size.
+            models.Index(fields=["-created_at", "-id"], name="activity_stream_order"),
         ]
         verbose_name_plural = "activities"
 

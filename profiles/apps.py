@@ -36,7 +36,10 @@ class ProfilesConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_save
 
+        from profiles import generation
+
         user_logged_in.connect(make_profile_on_login, dispatch_uid="profiles.make_profile")
+        generation.register()
         post_save.connect(
             reindex_profile_with_user, sender=get_user_model(), dispatch_uid="profiles.reindex"
         )

@@ -2,23 +2,29 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from intranet.access import is_employee
 from profiles import actions, experts
 from profiles.forms import DirectoryFilterForm, ProfileForm, SkillForm
+from profiles.generation import people_generation
 from profiles.models import Department, Endorsement, Profile, ProfileSkill
 from profiles.vcard import vcard_for
 
 PER_PAGE = 24
 ORG_MEMBERS_SHOWN = 30
+ORG_CHART_CACHE_SECONDS = 600
 
 
 def get_person(viewer, username: str):
@@ -242,6 +248,20 @@ def vcard(request: HttpRequest, username: str) -> HttpResponse:
 def org_chart(request: HttpRequest) -> HttpResponse:
     if not is_employee(request.user):
         raise Http404
+    # Every employee sees the same chart: rendered once per language and change of people
+    # (hundreds of person cards), then served from the cache.
+    key = f"profiles:org-chart:{people_generation()}:{get_language()}"
+    tree = cache.get(key)
+    if tree is None:
+        tree = render_to_string("profiles/org_chart_tree.html", {"rows": org_chart_rows()})
+        cache.set(key, tree, ORG_CHART_CACHE_SECONDS)
+    # `tree` is our own template's output (auto-escaped when rendered); the cache only
+    # stored it, so it is marked safe again here.
+    tree = mark_safe(tree)  # noqa: S308
+    return render(request, "profiles/org_chart.html", {"tree": tree, "nav_section": "people"})
+
+
+def org_chart_rows() -> list[dict]:
     tree = Department.tree()
     counts = dict(
         Profile.objects.filter(user__is_active=True, department__isnull=False)
@@ -267,7 +287,7 @@ def org_chart(request: HttpRequest) -> HttpResponse:
     for profile in shown:
         profile.user.profile = profile  # the person component reads user.profile: no query
         members.setdefault(profile.department_id, []).append(profile.user)
-    rows = [
+    return [
         {
             "department": dept,
             "depth": depth,
@@ -276,4 +296,3 @@ def org_chart(request: HttpRequest) -> HttpResponse:
         }
         for dept, depth in tree
     ]
-    return render(request, "profiles/org_chart.html", {"rows": rows, "nav_section": "people"})

@@ -1,21 +1,57 @@
 from django import template
+from django.core.cache import cache
+from django.db.models import Count, Q
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 
 from community.models import Activity, Follow
-from community.stream import group_activity
+from community.stream import STREAM_CACHE_SECONDS, activity_generation, group_activity
+from intranet.dashboard import viewer_key
+from intranet.signal_handlers import content_generation
+from profiles.generation import people_generation
 
 register = template.Library()
 
 STREAM_FILTERS = ("all", "spaces", "people")
+STREAM_TEMPLATE = "community/components/activity_stream.html"
 
 
-@register.inclusion_tag("community/components/activity_stream.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def activity_stream(context, limit: int = 15):
+    """The home page's stream. "Everything" is the same for everyone with the same view of
+    the intranet, so it is rendered once per view, language and change (new activity,
+    published or unpublished content, people's names) and shared for a minute; the
+    "following" filters are personal and always rendered afresh."""
     request = context["request"]
     following = request.GET.get("stream", "all")
     if following not in STREAM_FILTERS:
         following = "all"
-    rows = Activity.stream_for(request.user, following=following, limit=limit)
-    return {"entries": group_activity(rows), "following": following, "request": request}
+
+    def render() -> str:
+        rows = Activity.stream_for(request.user, following=following, limit=limit)
+        return render_to_string(
+            STREAM_TEMPLATE, {"entries": group_activity(rows), "following": following}
+        )
+
+    if following != "all":
+        return render()
+    key = ":".join(
+        str(part)
+        for part in (
+            "community:stream",
+            viewer_key(request),
+            content_generation(),
+            activity_generation(),
+            people_generation(),
+            get_language(),
+            limit,
+        )
+    )
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, html, STREAM_CACHE_SECONDS)
+    return html
 
 
 @register.inclusion_tag("community/components/follow_button.html", takes_context=True)
@@ -23,12 +59,15 @@ def follow_button(context, kind: str, target, key=None):
     """A follow/unfollow button with the follower count, for a space, person, tag or page."""
     user = context["request"].user
     field = {"space": "space", "person": "person", "tag": "tag", "page": "page"}[kind]
-    followers = Follow.objects.filter(kind=kind, **{field: target})
+    # The count and whether I am among them, in one query.
+    figures = Follow.objects.filter(kind=kind, **{field: target}).aggregate(
+        count=Count("pk"), mine=Count("pk", filter=Q(user_id=user.pk))
+    )
     return {
         "kind": kind,
         "key": key if key is not None else _key(kind, target),
-        "count": followers.count(),
-        "following": followers.filter(user=user).exists(),
+        "count": figures["count"],
+        "following": bool(figures["mine"]),
         "request": context["request"],
         "csrf_token": context.get("csrf_token"),
     }
