@@ -116,6 +116,7 @@ def test_the_sidebar_shows_the_top_level_and_the_open_branch_only(
     # Closed branches are not loaded: the sidebar's size follows the open path.
     assert "Deep FAQ answer" not in html and "Paragraph" not in html
     assert faq_node.children == [] and faq_node.has_hidden_children
+    assert html.count('class="wiki-tree-more"') == 2  # FAQ and Section have closed branches
     assert chapter_node.children[0].has_hidden_children
     # Every URL is the one Wagtail gives the page.
     assert f'href="{guide.url}">Guide</a>' in html and f'href="{faq.url}">FAQ</a>' in html
