@@ -2,11 +2,12 @@
 
 `seed_demo` publishes every page through Wagtail (tree locks, signals, revisions one by one),
 which is right for demo data and far too slow for 20,000 or 100,000 documents. Here the few
-structural pages (spaces, blogs) still go through Wagtail, and the documents (wiki pages and
-blog posts) are inserted in batches: treebeard paths, depth, numchild and url_path computed
-here, `IntranetPage.space` set, and one published revision per page, so they look to every
-query exactly like pages made in the editor. Signals do not fire; the search index is built
-afterwards by `update_index`, which the benchmark times.
+structural pages (the first 40 spaces, blogs) still go through Wagtail; further spaces (one
+per 500 documents) and the documents (wiki pages and blog posts) are inserted in batches:
+treebeard paths, depth, numchild and url_path computed here, `IntranetPage.space` set, and
+one published revision per page, so they look to every query exactly like pages made in the
+editor. Signals do not fire; the search index is built afterwards by `update_index`, which
+the benchmark times.
 
 `extend_data` tops an existing data set up to larger counts of people (with skills), spaces
 and home-stream activity rows, so a copy of the 20,000-document set can be measured with
@@ -56,6 +57,8 @@ SKILLS = [
     "Kundenservice",
 ]
 BENCH_USER_INDEX = 1  # user00001, the user bench/pages.py measures as
+WAGTAIL_SPACES = 40  # spaces seed_scale makes through Wagtail; more are inserted in bulk
+PERSONAL_BLOGS = 50  # personal blogs (through Wagtail); 30% of the posts go into them
 
 
 def chunks(items: list, size: int = BATCH) -> Iterator[list]:
@@ -578,11 +581,17 @@ def seed_scale(docs: int, *, seed: int = 1, log=print) -> dict:
     log(f"seed: {people} people")
     users = create_people(people, rng)
     space_count = max(20, docs // 500)
-    log(f"seed: {space_count} spaces")
-    spaces = create_spaces(space_count, users, rng)
-    personal_blogs = [start_personal_blog(user) for user in users[:50]]
+    # The first spaces go through Wagtail (permission groups and all, a few seconds each);
+    # beyond that the bulk path, or 100,000 documents would spend most of their time here.
+    full = min(space_count, WAGTAIL_SPACES)
+    log(f"seed: {full} spaces")
+    spaces = create_spaces(full, users, rng)
+    if space_count > full:
+        log(f"seed: {space_count - full} more spaces (bulk)")
+        bulk_spaces(space_count, users, rng)
+    personal_blogs = [start_personal_blog(user) for user in users[:PERSONAL_BLOGS]]
     # Fresh from the database: adding the blogs changed the parents' numchild.
-    spaces = list(type(spaces[0]).objects.filter(pk__in=[s.pk for s in spaces]).order_by("pk"))
+    spaces = list(type(spaces[0]).objects.filter(slug__startswith="bench-space-").order_by("pk"))
     personal_blogs = list(
         type(personal_blogs[0]).objects.filter(pk__in=[b.pk for b in personal_blogs])
     )

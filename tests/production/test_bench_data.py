@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -24,7 +25,7 @@ from bench.seed_scale import (
     make_documents,
 )
 from community.models import Activity
-from intranet.access import can_view
+from intranet.access import can_view, visible_pages
 from intranet.models import Membership, SpacePage
 
 pytestmark = pytest.mark.django_db
@@ -207,3 +208,28 @@ def test_report_names_the_data_sizes_and_page_targets():
     )
     assert "| 10,000 | 30,000 of 30,000 |" in digest_text
     assert "grows with the readers" in digest_text
+
+
+def test_seed_scale_inserts_spaces_beyond_the_first_in_bulk(site_tree, monkeypatch):
+    """As at 100,000 documents (200 spaces, 40 through Wagtail), scaled down."""
+    from bench import seed_scale as seeding
+    from blogs.models import BlogPostPage
+    from wiki.models import WikiPage
+
+    # Fewer pages through Wagtail's slow path than the real sizes; the bulk path is the same.
+    monkeypatch.setattr(seeding, "WAGTAIL_SPACES", 1)
+    monkeypatch.setattr(seeding, "PERSONAL_BLOGS", 3)
+    made = seeding.seed_scale(200, log=lambda line: None)
+
+    assert made == {"people": 200, "spaces": 20, "documents": 200}
+    assert SpacePage.objects.count() == 20
+    assert all(not problems for problems in Page.find_problems())
+    bulk = SpacePage.objects.filter(slug="bench-space-19").get()
+    # Documents went into the bulk spaces as well, in the right space.
+    assert WikiPage.objects.filter(space=bulk).exists()
+    bulk_slugs = [f"bench-space-{i}" for i in range(1, 20)]
+    assert BlogPostPage.objects.filter(space__slug__in=bulk_slugs).count() > 50
+    for page in WikiPage.objects.filter(space=bulk)[:5]:
+        assert page.find_space_id() == bulk.pk
+    user = bench_user(list(get_user_model().objects.filter(username__startswith="user")))
+    assert visible_pages(user, WikiPage.objects.all()).count() < WikiPage.objects.count()
