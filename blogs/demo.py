@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.core.files.images import ImageFile
 from django.utils import timezone
+from django.utils.html import escape
 from wagtail.images import get_image_model
 from wagtail.models import Collection
 
@@ -77,6 +78,7 @@ def seed(ctx: DemoContext) -> None:
     now = timezone.now()
     images = header_images()
     users = ctx.users
+    previous = None
     for i in range(ctx.posts):
         language = "de" if i % 3 == 1 else "en"
         topic, detail = TOPICS[language][(i * 5) % len(TOPICS[language])]
@@ -103,7 +105,7 @@ def seed(ctx: DemoContext) -> None:
                 owner=author,
                 date=now - timedelta(hours=7 * (ctx.posts - i)),
                 teaser=detail[:1].upper() + detail[1:] + ".",
-                body=paragraphs(ctx.rng, language, topic, detail),
+                body=paragraphs(ctx.rng, language, topic, detail) + embed_of(previous, language),
                 header_image=images[i % len(images)] if i % 3 != 2 else None,
             )
             post.tags.add(TAGS[language][i % 5], TAGS[language][(i * 3 + 1) % 5])
@@ -112,6 +114,7 @@ def seed(ctx: DemoContext) -> None:
             # Conversations only on the newest posts: they are the ones people open first.
             if i >= ctx.posts - 20:
                 converse(ctx, post, author, language, i)
+        previous = post
         progress.step()
     ctx.manifest["blogs"] = [
         {
@@ -122,6 +125,20 @@ def seed(ctx: DemoContext) -> None:
         }
         for b in BlogIndexPage.objects.select_related("author", "space")
     ]
+
+
+EMBED_INTRO = {"en": "Read this one too:", "de": "Lesen Sie auch:"}
+
+
+def embed_of(page, language: str) -> str:
+    """A paragraph with only a page-chooser link: shown as a preview card of `page` to
+    readers who may see it (every fourth post has one)."""
+    if page is None or page.pk % 4:
+        return ""
+    return (
+        f"<p>{EMBED_INTRO[language]}</p>"
+        f'<p><a linktype="page" id="{page.pk}">{escape(page.title)}</a></p>'
+    )
 
 
 def converse(ctx: DemoContext, post: BlogPostPage, author, language: str, i: int) -> None:

@@ -7,18 +7,21 @@ the post may read them, and nobody else.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseNotAllowed
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -29,8 +32,9 @@ from wagtail.images import get_image_model
 from wagtail.models import Page
 from wagtail.search import index
 
-from intranet.access import can_moderate_space, is_employee, visible_pages
+from intranet.access import can_moderate_space, is_employee, visibility_key, visible_pages
 from intranet.models import IntranetPage, SpacePage
+from intranet.signal_handlers import content_generation
 
 # Rich text a post body may hold: headings, lists, links to intranet pages, images, quotes,
 # inline code and code blocks (registered in wagtail_hooks).
@@ -66,9 +70,46 @@ class ReadOnlyServeMixin:
         return super().serve(request, *args, **kwargs)
 
 
-def paginate(request, queryset, per_page: int = POSTS_PER_PAGE) -> PaginatorPage:
-    """One page of `queryset`; a missing or nonsense page number gives the first or last."""
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+def paginate(
+    request, queryset, per_page: int = POSTS_PER_PAGE, *, count: int | None = None
+) -> PaginatorPage:
+    """One page of `queryset`; a missing or nonsense page number gives the first or last.
+    `count`, when known (cached), saves the paginator its COUNT(*) over the whole listing."""
+    paginator = Paginator(queryset, per_page)
+    if count is not None:
+        paginator.__dict__["count"] = count  # Paginator.count is a cached_property
+    return paginator.get_page(request.GET.get("page"))
+
+
+def children_of(page: Page) -> Q:
+    """The pages right below `page`, as a range on the tree path. Wagtail's `child_of` is a
+    `LIKE 'path%'` that SQLite (and PostgreSQL without a pattern index) cannot answer from
+    the path index, so a blog's listing scanned every page; a range uses the index."""
+    # Paths are base-36 digits (0-9, A-Z): every child's path lies between these two.
+    return Q(path__gt=page.path, path__lte=page.path + "Z" * Page.steplen, depth=page.depth + 1)
+
+
+# Listing figures (how many posts match, the popular tags, the spaces to filter by) cost a
+# scan of every visible post at 20,000 documents. They are cached per view of the intranet
+# (`visibility_key`: equal exactly for readers who see the same pages) and content
+# generation (bumped on every publish, unpublish, move and delete), so a figure is never
+# shared between readers who see different pages and never outlives a change it depends on.
+LISTING_CACHE_SECONDS = 600
+
+
+def cached_for_view(user, parts: tuple, compute):
+    """`compute()`, cached for everyone who sees what `user` sees, until content changes."""
+    view = getattr(user, "_blogs_visibility_key", None)
+    if view is None:
+        view = visibility_key(user)
+        user._blogs_visibility_key = view  # the same for the rest of this request
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    key = f"blogs:listing:{view}:{content_generation()}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, LISTING_CACHE_SECONDS)
+    return value
 
 
 def parse_month(value: str | None) -> date | None:
@@ -108,7 +149,15 @@ class BlogsRootPage(ReadOnlyServeMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(BlogPostPage.listing_context(request, request.user))
         context["my_blog"] = BlogIndexPage.objects.filter(author=request.user).first()
-        context["spaces"] = visible_pages(request.user, SpacePage.objects.all()).order_by("title")
+        context["spaces"] = cached_for_view(
+            request.user,
+            ("spaces",),
+            lambda: list(
+                visible_pages(request.user, SpacePage.objects.all())
+                .order_by("title")
+                .values("slug", "title")
+            ),
+        )
         context["nav_section"] = "blogs"
         return context
 
@@ -139,6 +188,21 @@ class BlogIndexPage(ReadOnlyServeMixin, IntranetPage):
         context["can_write"] = self.can_write(request.user)
         context["nav_section"] = "blogs"
         return context
+
+    def route(self, request, path_components):
+        """A post in one query, already specific and with its space joined (Wagtail's own
+        route asks for the child page and then again for its specific type)."""
+        if path_components:
+            post = (
+                BlogPostPage.objects.filter(children_of(self))
+                .select_related("space", "owner__profile__department")
+                .filter(slug=path_components[0])
+                .first()
+            )
+            if post is not None:
+                post._cached_parent_obj = self  # treebeard's get_parent() reads it
+                return post.route(request, path_components[1:])
+        return super().route(request, path_components)
 
     def can_write(self, user) -> bool:
         """Whether `user` may add posts here (the owner of a personal blog; space editors)."""
@@ -179,7 +243,16 @@ class BlogPostPage(ReadOnlyServeMixin, IntranetPage):
             "already has a description in the image library."
         ),
     )
-    body = RichTextField(_("body"), blank=True, features=BODY_FEATURES)
+    body = RichTextField(
+        _("body"),
+        blank=True,
+        features=BODY_FEATURES,
+        help_text=_(
+            "To show a preview card of another intranet page, put a link to it (chosen with "
+            "the link button, or its address) on a line of its own. Readers who may not see "
+            "that page get the link text only."
+        ),
+    )
     tags = ClusterTaggableManager(through=BlogPostTag, blank=True, verbose_name=_("tags"))
 
     content_panels = IntranetPage.content_panels + [
@@ -196,6 +269,11 @@ class BlogPostPage(ReadOnlyServeMixin, IntranetPage):
     search_fields = IntranetPage.search_fields + [
         index.SearchField("teaser", boost=1.5),
         index.SearchField("body"),
+        # A post is found by its tags ("kubernetes" finds posts tagged so); the index
+        # filter on space_id still keeps members-only posts from everyone else.
+        index.RelatedFields(
+            "tags", [index.SearchField("name", boost=2), index.AutocompleteField("name")]
+        ),
         index.FilterField("date"),
         index.FilterField("owner_id"),
     ]
@@ -205,6 +283,19 @@ class BlogPostPage(ReadOnlyServeMixin, IntranetPage):
     class Meta:
         verbose_name = _("blog post")
         indexes = [models.Index(fields=["-date"], name="blogpost_date_desc")]
+
+    def save(self, *args, **kwargs):
+        # A scheduled post goes live at `go_live_at`, maybe days after it was written (when
+        # `date` was filled in): once live, that is its date, for readers, lists and feeds.
+        # Republishing the same revision later gives the same date again.
+        if (
+            self.live
+            and self.go_live_at is not None
+            and self.go_live_at <= timezone.now()
+            and (self.date is None or self.date < self.go_live_at)
+        ):
+            self.date = self.go_live_at
+        return super().save(*args, **kwargs)
 
     def clean(self) -> None:
         super().clean()
@@ -238,7 +329,7 @@ class BlogPostPage(ReadOnlyServeMixin, IntranetPage):
         if space is not None:
             posts = posts.filter(space=space)
         if blog is not None:
-            posts = posts.child_of(blog)
+            posts = posts.filter(children_of(blog))
         if author is not None:
             posts = posts.filter(owner=author)
         if tag:
@@ -255,7 +346,11 @@ class BlogPostPage(ReadOnlyServeMixin, IntranetPage):
         )
         return (
             posts.select_related("owner", "space")
-            .prefetch_related(Prefetch("header_image", queryset=images), "tags")
+            .prefetch_related(
+                Prefetch("header_image", queryset=images),
+                # A plain list: `post.tags.all` builds a fresh tag queryset per card.
+                Prefetch("tags", to_attr="listing_tags"),
+            )
             # A correlated subquery, not a JOIN + GROUP BY: the database counts comments only
             # for the posts on the page instead of grouping every visible post first.
             .annotate(comment_count=Coalesce(Subquery(comment_counts), 0))
@@ -313,27 +408,54 @@ class BlogPostPage(ReadOnlyServeMixin, IntranetPage):
             filters["tag"] = tag
         if month:
             filters["month"] = month.strftime("%Y-%m")
-        scope = cls.listing_for(user, blog=blog)
         from django.utils.http import urlencode
 
+        count_key = (
+            "count",
+            blog.pk if blog else None,
+            author.pk if author else None,
+            space.pk if space else None,
+            tag,
+            month.isoformat() if month else None,
+            posts.query.is_empty(),
+        )
+        count = cached_for_view(user, count_key, lambda: posts.order_by().count())
         return {
-            "posts": paginate(request, posts),
+            "posts": paginate(request, posts, count=count),
             "filters": filters,
             "query_string": urlencode(filters),
             "filter_author": author,
             "filter_space": space,
             "filter_month": month,
-            "months": recent_months(24),
-            "top_tags": Tag.objects.filter(
-                blogs_blogposttag_items__content_object__in=scope.order_by().values("pk")
-            )
-            .annotate(post_count=Count("blogs_blogposttag_items"))
-            .order_by("-post_count", "name")[:20],
+            "months": [
+                {"value": month.strftime("%Y-%m"), "label": date_format(month, "YEAR_MONTH_FORMAT")}
+                for month in recent_months(24)
+            ],
+            "top_tags": cached_for_view(
+                user,
+                ("top_tags", blog.pk if blog else None),
+                lambda: cls.top_tags_for(user, blog=blog),
+            ),
         }
+
+    @classmethod
+    def top_tags_for(cls, user, *, blog: BlogIndexPage | None = None, limit: int = 20) -> list:
+        """The most used tags on the posts `user` may read (in one blog), with their counts."""
+        scope = visible_pages(user, cls.objects.all())
+        if blog is not None:
+            scope = scope.filter(children_of(blog))
+        return list(
+            Tag.objects.filter(blogs_blogposttag_items__content_object__in=scope.values("pk"))
+            .annotate(post_count=Count("blogs_blogposttag_items"))
+            .order_by("-post_count", "name")
+            .values("name", "post_count")[:limit]
+        )
 
     # --- the post page --------------------------------------------------------------------
 
     def get_context(self, request, *args, **kwargs):
+        from blogs.rendering import render_post_body
+
         context = super().get_context(request, *args, **kwargs)
         user = request.user
         reactions = Reaction.summary_for(self, user)
@@ -341,6 +463,7 @@ class BlogPostPage(ReadOnlyServeMixin, IntranetPage):
         can_moderate = self.can_moderate_comments(user)
         context.update(
             {
+                "body_html": render_post_body(self, user),
                 "comments": Comment.thread_for(self, user),
                 "reactions": reactions,
                 "reaction_count": sum(r["count"] for r in reactions),
@@ -358,6 +481,8 @@ class BlogPostPage(ReadOnlyServeMixin, IntranetPage):
     def author_with_profile(self):
         if self.owner_id is None:
             return None
+        if BlogPostPage.owner.is_cached(self):  # joined with its profile when routed
+            return self.owner
         from django.contrib.auth import get_user_model
 
         return (
@@ -373,8 +498,14 @@ class BlogPostPage(ReadOnlyServeMixin, IntranetPage):
             return False
         if user.is_superuser or self.owner_id == user.pk:
             return True
-        space = self.get_space()
-        return space is not None and can_moderate_space(user, space)
+        if self.space_id is None:
+            return False
+        # Asked by the page, its template and the userbar hooks in one request: remembered
+        # on this instance (per user) so the role is read once.
+        known = self.__dict__.setdefault("_can_moderate_comments", {})
+        if user.pk not in known:
+            known[user.pk] = can_moderate_space(user, self.space)
+        return known[user.pk]
 
     def can_be_edited_by(self, user) -> bool:
         """Authors edit their own posts; in a space, its moderators edit any; site admins all.
