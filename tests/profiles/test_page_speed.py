@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from profiles.activity import wiki_edits_by
 from profiles.models import Profile
@@ -20,6 +21,9 @@ MAX_QUERIES = 25
 @pytest.fixture(autouse=True)
 def _empty_cache():
     cache.clear()
+    yield
+    # A German reader's request leaves German active in this thread: not for later tests.
+    translation.deactivate()
 
 
 def capture(action) -> list[str]:
