@@ -8,6 +8,8 @@ entry is loaded, and private cache headers.
 
 from __future__ import annotations
 
+import io
+
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -103,8 +105,11 @@ class ScopeFeed(Feed):
         response = get_conditional_response(request, etag=etag, last_modified=timestamp)
         if response is None:
             feedgen = self.get_feed(scope, request)
-            response = HttpResponse(content_type=feedgen.content_type)
-            feedgen.write(response, "utf-8")
+            # Written into a buffer, then handed over once: the XML writer makes thousands
+            # of small writes, each one costly on a response.
+            buffer = io.StringIO()
+            feedgen.write(buffer, "utf-8")
+            response = HttpResponse(buffer.getvalue(), content_type=feedgen.content_type)
         response.headers["ETag"] = etag
         if timestamp is not None:
             response.headers["Last-Modified"] = http_date(timestamp)

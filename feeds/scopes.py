@@ -5,6 +5,12 @@ queries, which all filter through `intranet.access`.
 A scope answers two questions: `version()`, cheap (one query) and used for ETag and
 Last-Modified so that a conditional request gets its 304 without loading entries; and
 `entries()`, the newest visible items as plain `Entry` values the feed classes render.
+
+What is cached, and why it is safe to share: a scope's precise version, per user, until
+the change stamp moves; a post's entry and a page's sanitized body, keyed on everything
+they are made of (published revision, place, author's name, site address). Which entries
+a reader gets is always decided by a fresh query through `intranet.access`, never by the
+cache.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ import functools
 import hashlib
 import logging
 import mimetypes
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import cached_property
 from urllib.parse import urljoin
@@ -50,6 +56,23 @@ SUMMARY_WORDS = 60
 VERSION_CACHE_SECONDS = 300
 # How far back the "everything" feed looks for posts before it asks for all of them.
 RECENT_POSTS_WINDOW = timedelta(days=60)
+# A post's entry is keyed on everything it shows; the time limit bounds what a change made
+# behind Wagtail's back (a site's address, a renamed tag) could cost.
+ENTRY_CACHE_SECONDS = 24 * 3600
+# What an entry is made of, read for the newest posts without loading them as pages.
+ENTRY_ROW = (
+    "pk",
+    "live_revision_id",
+    "last_published_at",
+    "date",
+    "title",
+    "url_path",
+    "header_image_id",
+    "owner_id",
+    "owner__username",
+    "owner__first_name",
+    "owner__last_name",
+)
 # Sanitized bodies are keyed on the page's published revision, so they never go stale.
 BODY_CACHE_SECONDS = 7 * 24 * 3600
 
@@ -159,7 +182,7 @@ class FeedScope:
             return self._search_entries()
         entries: list[Entry] = []
         if self.kind in ("all", "space", "blog", "person", "tag"):
-            entries += self._post_entries(self._newest_posts())
+            entries += self._newest_post_entries()
         if self.kind in ("all", "space", "wiki"):
             changes = recent_changes(self.user, space=self.space, limit=self.limit)
             entries += [self._change_entry(change) for change in changes]
@@ -196,10 +219,52 @@ class FeedScope:
 
     # --- entries in bulk: a fixed number of queries for any number of them ----------------
 
-    def _newest_posts(self) -> list[BlogPostPage]:
-        """The scope's newest `limit` posts, from the blogs app's public query."""
-        posts = BlogPostPage.listing_for(
-            self.user, space=self.space, author=self.person, tag=self.tag or None
+    def _newest_post_entries(self) -> list[Entry]:
+        """The scope's newest `limit` posts as entries. The blogs app's public query picks
+        them (as plain rows: no page objects); each entry is cached under everything it
+        is made of (revision, date, title, place, author's name, site address), so only
+        new or changed posts are loaded and rendered."""
+        rows = self._newest_post_rows()
+        if not rows:
+            return []
+        keys = {row[0]: self._entry_cache_key(row) for row in rows}
+        found = cache.get_many(list(keys.values()))
+        missing = [pk for pk, key in keys.items() if key not in found]
+        fresh: dict[int, Entry] = {}
+        if missing:
+            posts = self._load_posts(
+                visible_pages(self.user, BlogPostPage.objects.filter(pk__in=missing))
+            )
+            entries = self._post_entries(posts)
+            fresh = {post.pk: entry for post, entry in zip(posts, entries, strict=True)}
+            # Without the enclosure: a rendition's URL may be signed and expire (S3).
+            cache.set_many(
+                {keys[pk]: replace(entry, enclosure=None) for pk, entry in fresh.items()},
+                ENTRY_CACHE_SECONDS,
+            )
+        images = {
+            row[0]: row[ENTRY_ROW.index("header_image_id")]
+            for row in rows
+            if row[0] not in fresh and row[ENTRY_ROW.index("header_image_id")]
+        }
+        enclosures = self._image_enclosures(images) if images else {}
+        entries = []
+        for pk, key in keys.items():
+            entry = fresh.get(pk) or found.get(key)
+            if entry is None:  # unpublished between the two queries
+                continue
+            if pk in enclosures:
+                entry.enclosure = enclosures[pk]
+            entries.append(entry)
+        return entries
+
+    def _newest_post_rows(self) -> list[tuple]:
+        posts = (
+            BlogPostPage.listing_for(
+                self.user, space=self.space, author=self.person, tag=self.tag or None
+            )
+            .prefetch_related(None)
+            .values_list(*ENTRY_ROW)
         )
         if self.kind == "all":
             # The newest posts of the whole intranet are nearly always recent ones. Asking
@@ -207,10 +272,14 @@ class FeedScope:
             # and stop after `limit` posts, instead of sorting every visible post; when the
             # window holds fewer, the older posts are needed and the full query runs.
             since = timezone.now() - RECENT_POSTS_WINDOW
-            recent = self._load_posts(posts.filter(date__gte=since)[: self.limit])
+            recent = list(posts.filter(date__gte=since)[: self.limit])
             if len(recent) == self.limit:
                 return recent
-        return self._load_posts(posts[: self.limit])
+        return list(posts[: self.limit])
+
+    def _entry_cache_key(self, row: tuple) -> str:
+        source = repr((row, self.absolute("/"), self.authority))
+        return f"feeds:entry:{row[0]}:" + hashlib.sha256(source.encode()).hexdigest()[:32]
 
     def _load_posts(self, posts) -> list[BlogPostPage]:
         """Bodies come from the per-revision cache (so the query leaves them out), tags
@@ -269,13 +338,32 @@ class FeedScope:
         return names
 
     def _enclosures(self, posts) -> dict[int, Enclosure]:
-        """The header image of each post as an enclosure; renditions come prefetched and
-        their file sizes from the cache (asking the storage is a request per file on S3)."""
-        renditions = {
-            post.pk: post.header_image.get_rendition(ENCLOSURE_RENDITION)
-            for post in posts
-            if post.header_image_id and post.header_image is not None
-        }
+        """The header image of each post as an enclosure (renditions come prefetched)."""
+        return self._rendition_enclosures(
+            {
+                post.pk: post.header_image.get_rendition(ENCLOSURE_RENDITION)
+                for post in posts
+                if post.header_image_id and post.header_image is not None
+            }
+        )
+
+    def _image_enclosures(self, image_ids: dict[int, int]) -> dict[int, Enclosure]:
+        """Enclosures for posts given as {post id: image id}, in two queries."""
+        images = (
+            get_image_model()
+            .objects.prefetch_renditions(ENCLOSURE_RENDITION)
+            .in_bulk(set(image_ids.values()))
+        )
+        return self._rendition_enclosures(
+            {
+                pk: images[image_id].get_rendition(ENCLOSURE_RENDITION)
+                for pk, image_id in image_ids.items()
+                if image_id in images
+            }
+        )
+
+    def _rendition_enclosures(self, renditions: dict) -> dict[int, Enclosure]:
+        """File sizes come from the cache: asking the storage is a request per file on S3."""
         if not renditions:
             return {}
         size_keys = {pk: f"feeds:rendition-size:{r.pk}" for pk, r in renditions.items()}
@@ -493,7 +581,14 @@ def scope_for(request: HttpRequest, user, kind: str, limit: int, **kwargs) -> Fe
         }
         link = space.get_url(request) or "/"
         if kind == "blog":
-            blog = BlogIndexPage.objects.child_of(space).live().first()
+            # The space's blog is its child; `space` (indexed) finds it without the tree
+            # query child_of() makes, which scans every page on SQLite.
+            blog = (
+                BlogIndexPage.objects.live()
+                .filter(space=space, depth=space.depth + 1)
+                .order_by("path")
+                .first()
+            )
             link = (blog.get_url(request) if blog else None) or link
         title = titles[kind] % {"space": space.title}
         return FeedScope(**common, title=title, link=link, description=title, space=space)
