@@ -7,13 +7,14 @@ import re
 from dataclasses import dataclass, field
 from html import unescape
 from typing import TYPE_CHECKING
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import IntegerField, Q
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.html import escape
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.models import Page, ReferenceIndex, Site
 from wagtail.rich_text import expand_db_html
@@ -114,7 +115,10 @@ class PageUrls:
         if root_path not in self._bases:
             self._bases[root_path] = Page(url_path=root_path).get_url(self.request)
         base = self._bases[root_path]
-        return None if base is None else base + url_path[len(root_path) :]
+        if base is None:
+            return None
+        # Quoted the way `reverse("wagtail_serve", ...)` quotes it (Unicode slugs).
+        return base + quote(url_path[len(root_path) :], safe=RFC3986_SUBDELIMS + "/~:@")
 
 
 @dataclass(frozen=True)

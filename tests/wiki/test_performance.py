@@ -197,10 +197,11 @@ def test_history_and_diff_keep_their_feed_link_without_wagtails_userbar(
 @pytest.mark.django_db
 def test_recent_changes_link_each_page_with_its_own_url(client_for, open_space, editor, reader):
     page = make_wiki_page(open_space, "Changed", author=editor)
-    child = make_wiki_page(page, "Changed child", author=editor)
+    child = make_wiki_page(page, "Changed child", author=editor, slug="änderungen-übersicht")
 
     response = client_for(reader).get(reverse("wiki:space_changes", args=[open_space.slug]))
 
     urls = {change.page.pk: change.page_url for change in response.context["changes"]}
     assert urls == {page.pk: page.url, child.pk: child.url}
+    assert "%C3%A4nderungen-%C3%BCbersicht" in child.url  # quoted as Wagtail quotes it
     assert f'href="{child.url}">Changed child</a>' in response.content.decode()
