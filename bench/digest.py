@@ -248,7 +248,7 @@ def markdown(report: dict) -> str:
     lines = [
         f"## Digest benchmark, {report['started']}",
         "",
-        "| readers | digests sent | tasks | send_digests s | MB | db_worker s | MB "
+        "| readers | notifications e-mailed | tasks | send_digests s | MB | db_worker s | MB "
         "| tasks/s | check |",
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
