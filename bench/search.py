@@ -167,7 +167,11 @@ def main(argv: list[str] | None = None) -> int:
     django.setup()
     from django.conf import settings
 
-    made = prepare_data(argparse.Namespace(fresh=args.fresh, docs=args.docs), data_dir)
+    # The shared seeder's options beyond these keep their defaults ("no top-up").
+    options = argparse.Namespace(
+        fresh=args.fresh, docs=args.docs, people=None, spaces=None, activities=None
+    )
+    made = prepare_data(options, data_dir)
     whoosh_config = settings.WAGTAILSEARCH_BACKENDS["default"]
     database_config = {"BACKEND": "wagtail.search.backends.database"}
 

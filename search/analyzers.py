@@ -1,12 +1,16 @@
-"""Text analysis for the Whoosh search index, in English and German at once.
+"""Text analysis for the Whoosh search index, in English and German.
 
-Content on the intranet is written in either language and readers search in
-either language, so every word is indexed under its English stem *and* its
-German stem, both at the word's position (like a synonym). A query word is
-looked up under both of its stems too. So "Medien" finds a German page about
-"Medium", "Anträge" finds "Antrag" and "published" finds an English post about
-"publishing", whatever language the reader or the author uses; phrases still
-match because both stems share one position.
+Each page's language decides how its text is indexed: the index builder puts a
+language marker in front of the text (`mark_language`), and the analyzer then
+indexes each word under that language's stem only (a German page's "Medien"
+under the German stem, an English page's "publishing" under the English one).
+Text without a marker (people's profiles, models without a language) gets the
+English stem *and* the German stem, both at the word's position (like a
+synonym). Readers search in either language, so a query word is always looked
+up under both of its stems: "Medien" finds a German page about "Medium",
+"Anträge" finds "Antrag" and "published" finds an English post about
+"publishing", whatever language the reader uses; phrases still match because
+the stems share one position.
 
 Per word: lowercase, fold accents (ä→a, é→e, ß→ss, so "Antrage" typed on an
 English keyboard finds "Anträge"), drop it if it is a stop word of either
@@ -114,8 +118,44 @@ def word_terms(folded_word: str) -> tuple[str, ...]:
     return terms
 
 
+# Put in front of a text by `mark_language`: "\x1ede\x1e" + text. The record separator
+# never occurs in text people write (and is not a word character).
+LANGUAGE_MARK = "\x1e"
+
+
+def mark_language(text: str, language: str | None) -> str:
+    """`text` marked for analysis in `language` ("de", "en", "de-at", ...); unmarked (both
+    languages) when the language is not one the index knows."""
+    code = (language or "").split("-")[0].lower()
+    if not text or code not in LANGUAGES:
+        return text
+    return f"{LANGUAGE_MARK}{code}{LANGUAGE_MARK}{text}"
+
+
+def split_language(text: str) -> tuple[str | None, str, int]:
+    """(language, text without the marker, length of the marker) of a marked text."""
+    if text.startswith(LANGUAGE_MARK):
+        end = text.find(LANGUAGE_MARK, 1)
+        if end > 0 and text[1:end] in LANGUAGES:
+            return text[1:end], text[end + 1 :], end + 1
+    return None, text, 0
+
+
+def language_terms(folded_word: str, language: str | None) -> tuple[str, ...]:
+    """The index terms of a folded word in a text written in `language` (None: both).
+
+    A word whose stems differ keeps only its own language's stem; a word that is a stop
+    word in that language but meaningful in the other ("die" in English) keeps the other's.
+    """
+    terms = word_terms(folded_word)
+    if language is None or len(terms) < len(LANGUAGES):
+        return terms
+    return (terms[LANGUAGES.index(language)],)
+
+
 class BilingualAnalyzer(Analyzer):
-    """Full-text analysis: each word's English and German stems at the word's position.
+    """Full-text analysis: each word's stems at the word's position, in the text's marked
+    language, or in English and German for unmarked text (and for queries).
 
     Written as one loop rather than a chain of Whoosh filters because indexing
     runs all text through it and the chained generators cost more per word
@@ -146,10 +186,12 @@ class BilingualAnalyzer(Analyzer):
         token.stopped = False
         token.boost = 1.0
         position = start_pos
+        language, value, marker = split_language(value)
+        start_char += marker
         matches = WORD_PATTERN.finditer(value) if tokenize else ()
         for match in matches:
             original = match.group(0)
-            terms = word_terms(fold(original))
+            terms = language_terms(fold(original), language)
             if not terms:
                 # A stop word takes no position, so "Bericht der Abteilung"
                 # matches the phrase "Bericht Abteilung".
@@ -197,6 +239,58 @@ class EdgeNgramAnalyzer(Analyzer):
                 if chars:
                     token.startchar, token.endchar = match.start(), match.start() + end
                 yield token
+
+
+class SpellingAnalyzer(Analyzer):
+    """The words a spelling corrector may suggest: lowercased but not stemmed or folded (a
+    suggestion is shown to the reader as written), without stop words, numbers and words
+    shorter than three letters."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SpellingAnalyzer)
+
+    def __hash__(self) -> int:
+        return hash(SpellingAnalyzer)
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        removestops: bool = True,
+        mode: str = "",
+        **kwargs: object,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        token.stopped = False
+        token.boost = 1.0
+        for position, word in enumerate(spelling_words(value)):
+            token.text = word
+            if positions:
+                token.pos = position
+            yield token
+
+
+def spelling_words(text: str) -> list[str]:
+    """The words of `text` a corrector knows: lowercased, no stop words, no numbers."""
+    words = []
+    dropped = _dropped_words()
+    for match in _SPELLING_WORD.finditer(_TAG.sub(" ", text) if "<" in text else text):
+        word = match.group(0).lower()
+        if len(word) >= 3 and fold(word) not in dropped:
+            words.append(word)
+    return words
+
+
+# Letters only: "R.R.", "1.11" or "v2" are not words one corrects a spelling to.
+_SPELLING_WORD = re.compile(r"[^\W\d_]+")
+# Rich text is indexed as stored, HTML included; tag and attribute names are not words.
+_TAG = re.compile(r"<[^>]*>")
+
+
+@cache
+def spelling_analyzer() -> SpellingAnalyzer:
+    return SpellingAnalyzer()
 
 
 @cache

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import calendar
 import datetime
-import difflib
 import html
+import logging
 import re
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
@@ -32,7 +32,7 @@ from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db.models import Model, QuerySet
 from django.utils import timezone
-from django.utils.html import escape, strip_tags
+from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator, capfirst
 from modelsearch.backends.base import FilterFieldError
@@ -45,6 +45,8 @@ from intranet.models import IntranetPage, SpacePage
 if TYPE_CHECKING:
     from intranet.access import AnyUser
 
+logger = logging.getLogger(__name__)
+
 #: Longer queries are cut: nobody types more, and every word costs index lookups.
 MAX_QUERY_LENGTH = 200
 #: At most this many words of a query are searched for, for the same reason.
@@ -54,6 +56,9 @@ PERSON_TYPE = "person"
 #: How many people the first page of mixed results shows next to the pages.
 PEOPLE_ON_FIRST_PAGE = 5
 SNIPPET_LENGTH = 240
+#: The FilterFields counted for the page facets, and the one counted per month.
+PAGE_FACET_FIELDS = ("content_type_id", "space_id", "owner_id")
+PAGE_MONTH_FACET_FIELDS = ("first_published_at",)
 
 _BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|div|blockquote)>|<br\s*/?>", re.IGNORECASE)
 _WORD = re.compile(r"\w+(?:[.'’]\w+)*")
@@ -143,11 +148,17 @@ def search_content(
     out-of-range pages are clamped. Raises the backend's own "index unavailable" error
     (e.g. `search.backends.whoosh.IndexUnavailable`) when the index cannot be read; callers
     show that as "search is being rebuilt".
+
+    The cost does not grow with the index beyond the backend's own: the backend is asked
+    once for the hits of the page shown, the total and the facet counts (Whoosh does that
+    in one pass), and only the shown hits are loaded from the database, in a fixed number
+    of queries.
     """
     query = normalize_query(q)
     results = SearchResults(query=query)
     if not query or not is_employee(user):
         return results
+    per_page = max(1, int(per_page))
 
     page_types = _page_types()
     wanted = [t for t in (types or []) if t in page_types or t == PERSON_TYPE]
@@ -174,21 +185,20 @@ def search_content(
     page_only_filter = space_id is not None or author_user is not None or date_from or date_to
     want_people = people and not page_only_filter and (not wanted or only_people)
 
-    profile_hits: Any = None
+    profiles: QuerySet | None = None
     if want_people and (profile_model := _profile_model()) is not None:
         profiles = profile_model.objects.filter(user__is_active=True)
         if department_obj is not None:
             profiles = profiles.filter(department_id=department_obj.pk)
-        profile_hits = get_search_backend().search(query, profiles)
-        results.people_total = profile_hits.count()
 
     if only_people:
-        paginator = Paginator(_LazyHits(profile_hits, partial(_person_hits, query=query)), per_page)
-        results.page = paginator.get_page(page)
-        results.total = results.people_total
-        results.people_total = 0
+        if profiles is None:
+            return results
+        found_people = get_search_backend().search(query, profiles)
+        convert = partial(_person_hits, query=query)
+        results.page, results.total, _counts = _paginate(found_people, page, per_page, convert)
         results.facets = _people_facets(results, facets)
-        _maybe_correct_spelling(user, results)
+        _maybe_correct_spelling(results, [profiles])
         return results
 
     model = page_types[wanted[0]] if wanted else IntranetPage
@@ -205,16 +215,28 @@ def search_content(
         pages = pages.filter(first_published_at__lt=_day_start(date_to + datetime.timedelta(1)))
     found = pages.search(query)
 
-    paginator = Paginator(_LazyHits(found, partial(_page_hits, query=query)), per_page)
-    results.page = paginator.get_page(page)
-    results.total = paginator.count
-    if profile_hits is not None and results.page.number == 1 and results.people_total:
-        results.people = _person_hits(profile_hits[:PEOPLE_ON_FIRST_PAGE], query=query)
+    convert = partial(_page_hits, pages=pages, query=query)
+    facet_fields = PAGE_FACET_FIELDS if facets else ()
+    month_fields = PAGE_MONTH_FACET_FIELDS if facets else ()
+    results.page, results.total, counts = _paginate(
+        found, page, per_page, convert, facet_fields, month_fields
+    )
+    if profiles is not None:
+        # The total always (it is the people facet's count); the first few only on page 1.
+        first_page = results.page.number == 1
+        window = _window(
+            get_search_backend().search(query, profiles),
+            0,
+            PEOPLE_ON_FIRST_PAGE if first_page else 1,
+        )
+        results.people_total = window.total
+        if first_page:
+            results.people = _person_hits(window.pks, query=query)
     if facets and results.total:
-        results.facets = _page_facets(found, results, page_types)
+        results.facets = _page_facets(counts, results, page_types)
     elif facets and results.people_total:
         results.facets = _people_facets(results, True)
-    _maybe_correct_spelling(user, results)
+    _maybe_correct_spelling(results, [pages] + ([profiles] if profiles is not None else []))
     return results
 
 
@@ -224,8 +246,9 @@ def suggest(user: AnyUser, q: str, *, limit: int = 8) -> list[dict[str, str]]:
     if len(query) < 2 or not is_employee(user):
         return []
     suggestions: list[dict[str, str]] = []
-    pages = searchable_pages(user).autocomplete(query)[:limit]
-    for page in _load_pages([p.pk for p in pages]):
+    searchable = searchable_pages(user)
+    pages = searchable.autocomplete(query)[:limit]
+    for page in _load_pages(searchable, [p.pk for p in pages]):
         suggestions.append(
             {"title": page.title, "url": page.url or "", "type": _type_label(page.specific_class)}
         )
@@ -311,41 +334,103 @@ def _day_start(day: datetime.date) -> datetime.datetime:
 # --- helpers: turning index hits into SearchHits --------------------------------------------
 
 
-class _LazyHits:
-    """A sliceable sequence for Paginator: counts through the backend, loads one page only."""
+@dataclass
+class _Window:
+    """A slice of a search's hits (primary keys), the total, and facet counts by field."""
 
-    def __init__(self, found: Any, convert: Any) -> None:
+    pks: list[Any]
+    total: int
+    facets: dict[str, OrderedDict] = field(default_factory=dict)
+
+
+def _window(
+    found: Any,
+    start: int,
+    stop: int,
+    facet_fields: Sequence[str] = (),
+    month_fields: Sequence[str] = (),
+) -> _Window:
+    """One backend call where the backend can (Whoosh: hits, total and facets in one pass);
+    elsewhere a count, a slice and one facet call per field."""
+    one_pass = getattr(found, "page_with_facets", None)
+    if callable(one_pass):
+        hits = one_pass(start, stop, facets=facet_fields, month_facets=month_fields)
+        return _Window(hits.pks, hits.total, hits.facets)
+    total = found.count()
+    pks = [obj.pk for obj in found[start:stop]] if total and stop > start else []
+    counts = {name: _facet(found, name) for name in (*facet_fields, *month_fields)}
+    return _Window(pks, total, counts if total else {})
+
+
+class _FetchedHits:
+    """A sequence for Paginator over a window already fetched: its count is the window's
+    total and the slice Paginator asks for is converted from the window's keys (another
+    window is fetched only if Paginator moved to another page, e.g. past the end)."""
+
+    def __init__(self, found: Any, window: _Window, start: int, convert: Any) -> None:
         self.found = found
+        self.window = window
+        self.start = start
         self.convert = convert
 
     def count(self) -> int:
-        return self.found.count() if self.found is not None else 0
+        return self.window.total
 
     def __len__(self) -> int:
-        return self.count()
+        return self.window.total
 
     def __getitem__(self, key: slice) -> list[SearchHit]:
-        if self.found is None:
+        start, stop = key.start or 0, key.stop if key.stop is not None else self.window.total
+        have = len(self.window.pks)
+        if start == self.start and stop - start <= have:
+            return self.convert(self.window.pks[: stop - start])
+        if stop <= start:
             return []
-        return self.convert(list(self.found[key]))
+        return self.convert(_window(self.found, start, stop).pks)
 
 
-def _load_pages(pks: list[int]) -> list[IntranetPage]:
-    """The specific pages for `pks`, in that order, in one query per page type."""
-    pages = IntranetPage.objects.filter(pk__in=pks).specific().select_related("owner")
-    by_pk = {page.pk: page for page in pages}
-    return [by_pk[pk] for pk in pks if pk in by_pk]
+def _first_guess(number: int | str | None) -> int:
+    """The page number Paginator will most likely settle on (checked after the search)."""
+    try:
+        value = int(number) if number not in (None, "") else 1
+    except (TypeError, ValueError):
+        return 1
+    return value if 1 <= value < 10**6 else 1
 
 
-def _page_hits(found: Iterable[Model], query: str = "") -> list[SearchHit]:
-    pages = _load_pages([obj.pk for obj in found])
-    space_ids = {page.space_id for page in pages if page.space_id}
+def _paginate(
+    found: Any,
+    number: int | str | None,
+    per_page: int,
+    convert: Any,
+    facet_fields: Sequence[str] = (),
+    month_fields: Sequence[str] = (),
+) -> tuple[PaginatorPage, int, dict[str, OrderedDict]]:
+    start = (_first_guess(number) - 1) * per_page
+    window = _window(found, start, start + per_page, facet_fields, month_fields)
+    paginator = Paginator(_FetchedHits(found, window, start, convert), per_page)
+    return paginator.get_page(number), window.total, window.facets
+
+
+def _load_pages(queryset: QuerySet, pks: Sequence[Any]) -> list[IntranetPage]:
+    """The specific pages for `pks` that `queryset` (the user's searchable pages) still
+    holds, in that order: one query, plus one per page type."""
+    if not pks:
+        return []
+    pages = queryset.filter(pk__in=list(pks)).specific()
+    by_pk = {str(page.pk): page for page in pages}
+    return [by_pk[str(pk)] for pk in pks if str(pk) in by_pk]
+
+
+def _page_hits(pks: Sequence[Any], pages: QuerySet, query: str = "") -> list[SearchHit]:
+    loaded = _load_pages(pages, pks)
+    space_ids = {page.space_id for page in loaded if page.space_id}
     spaces = {space.pk: space for space in SpacePage.objects.filter(pk__in=space_ids)}
-    names = _author_names({page.owner_id for page in pages if page.owner_id})
+    authors = _authors({page.owner_id for page in loaded if page.owner_id})
     hits = []
-    for page in pages:
+    for page in loaded:
         space = spaces.get(page.space_id) if page.space_id else None
-        author = page.owner if page.owner_id else None
+        author = authors.get(page.owner_id) if page.owner_id else None
         hits.append(
             SearchHit(
                 kind=page._meta.label_lower,
@@ -355,8 +440,8 @@ def _page_hits(found: Iterable[Model], query: str = "") -> list[SearchHit]:
                 snippet=highlight(_page_text(page), query),
                 space_title=space.title if space and space.pk != page.pk else "",
                 space_url=(space.url or "") if space and space.pk != page.pk else "",
-                author_name=names.get(page.owner_id, "") if author else "",
-                author_url=f"/people/{author.get_username()}/" if author else "",
+                author_name=author[1] if author else "",
+                author_url=f"/people/{author[0]}/" if author else "",
                 date=getattr(page, "date", None) or page.first_published_at,
                 obj=page,
             )
@@ -364,9 +449,15 @@ def _page_hits(found: Iterable[Model], query: str = "") -> list[SearchHit]:
     return hits
 
 
-def _author_names(user_ids: set[int]) -> dict[int, str]:
+def _authors(user_ids: set[int]) -> dict[int, tuple[str, str]]:
+    """(username, display name) per user id, in one query."""
+    if not user_ids:
+        return {}
     users = get_user_model().objects.filter(pk__in=user_ids)
-    return {user.pk: user.get_full_name() or user.get_username() for user in users}
+    return {
+        user.pk: (user.get_username(), user.get_full_name() or user.get_username())
+        for user in users
+    }
 
 
 def _page_text(page: IntranetPage) -> str:
@@ -383,11 +474,16 @@ def _page_text(page: IntranetPage) -> str:
     return " ".join(" ".join(parts).split())
 
 
-def _person_hits(found: Iterable[Model], query: str = "") -> list[SearchHit]:
-    pks = [obj.pk for obj in found]
+def _person_hits(found: Iterable[Any], query: str = "") -> list[SearchHit]:
+    """Hits for profiles (objects or primary keys), in that order, in one query."""
+    pks = [str(getattr(obj, "pk", obj)) for obj in found]
+    if not pks:
+        return []
     profile_model = apps.get_model("profiles", "Profile")
-    profiles = profile_model.objects.filter(pk__in=pks).select_related("user", "department")
-    by_pk = {profile.pk: profile for profile in profiles}
+    # Checked in the database too: the index may not know yet that someone left.
+    profiles = profile_model.objects.filter(pk__in=pks, user__is_active=True)
+    profiles = profiles.select_related("user", "department")
+    by_pk = {str(profile.pk): profile for profile in profiles}
     hits = []
     for pk in pks:
         profile = by_pk.get(pk)
@@ -422,12 +518,17 @@ def _facet(found: Any, field_name: str) -> OrderedDict:
 
 
 def _page_facets(
-    found: Any, results: SearchResults, page_types: dict[str, type[IntranetPage]]
+    counts: dict[str, OrderedDict],
+    results: SearchResults,
+    page_types: dict[str, type[IntranetPage]],
 ) -> dict[str, list[FacetValue]]:
     selected = results.filters
     facets: dict[str, list[FacetValue]] = {}
 
-    by_type = _facet(found, "content_type_id")
+    def counted(name: str) -> OrderedDict:
+        return counts.get(name) or OrderedDict()
+
+    by_type = counted("content_type_id")
     type_values = []
     for content_type_id, count in by_type.items():
         if content_type_id is None:
@@ -443,7 +544,7 @@ def _page_facets(
         type_values.append(FacetValue(PERSON_TYPE, _people_label(), results.people_total))
     facets["type"] = type_values
 
-    by_space = {k: v for k, v in _facet(found, "space_id").items() if k is not None}
+    by_space = {k: v for k, v in counted("space_id").items() if k is not None}
     titles = dict(SpacePage.objects.filter(pk__in=list(by_space)).values_list("pk", "title"))
     facets["space"] = [
         FacetValue(str(pk), titles[int(pk)], count, selected.get("space") == str(pk))
@@ -451,7 +552,7 @@ def _page_facets(
         if int(pk) in titles
     ]
 
-    by_owner = {int(k): v for k, v in _facet(found, "owner_id").items() if k is not None}
+    by_owner = {int(k): v for k, v in counted("owner_id").items() if k is not None}
     users = get_user_model().objects.filter(pk__in=list(by_owner))
     usernames = {user.pk: user for user in users}
     facets["author"] = [
@@ -465,7 +566,7 @@ def _page_facets(
         if pk in usernames
     ][:15]
     facets["department"] = _department_facet(by_owner, selected.get("department"))
-    facets["date"] = _date_facet(_facet(found, "first_published_at"), selected)
+    facets["date"] = _date_facet(counted("first_published_at"), selected)
     return {name: values for name, values in facets.items() if values}
 
 
@@ -513,6 +614,9 @@ def _date_facet(by_moment: OrderedDict, selected: dict[str, str]) -> list[FacetV
     months: Counter[str] = Counter()
     for moment, count in by_moment.items():
         if moment is None:
+            continue
+        if isinstance(moment, str) and re.fullmatch(r"\d{4}-\d{2}", moment):
+            months[moment] += count  # already a month (the Whoosh backend counts by month)
             continue
         if isinstance(moment, str):
             moment = datetime.datetime.fromisoformat(moment)
@@ -566,16 +670,20 @@ def highlight(text: str, query: str, *, length: int = SNIPPET_LENGTH) -> SafeStr
     The text is escaped word by word before marking, so stored HTML is never rendered."""
     from search.analyzers import query_terms
 
-    stems = query_stems(query)
     if not text:
         return SafeString("")
+    stems = query_stems(query)
+    # A text repeats its words: each is looked up once.
+    seen: dict[str, bool] = {}
 
     def matches(word: str) -> bool:
-        return bool(stems.intersection(query_terms(word)))
+        found = seen.get(word)
+        if found is None:
+            found = seen[word] = not stems.isdisjoint(query_terms(word))
+        return found
 
-    words = list(_WORD.finditer(text))
     start = 0
-    for match in words:
+    for match in _WORD.finditer(text):
         if matches(match.group(0)):
             start = max(0, match.start() - length // 3)
             break
@@ -588,58 +696,29 @@ def highlight(text: str, query: str, *, length: int = SNIPPET_LENGTH) -> SafeStr
     out: list[str] = ["…" if start else ""]
     position = 0
     for match in _WORD.finditer(cut):
-        out.append(escape(cut[position : match.start()]))
+        out.append(html.escape(cut[position : match.start()]))
         word = match.group(0)
-        out.append(f"<mark>{escape(word)}</mark>" if matches(word) else escape(word))
+        out.append(f"<mark>{html.escape(word)}</mark>" if matches(word) else html.escape(word))
         position = match.end()
-    out.append(escape(cut[position:]))
+    out.append(html.escape(cut[position:]))
     return mark_safe("".join(out))  # noqa: S308 - every piece above was escaped
 
 
-def _maybe_correct_spelling(user: AnyUser, results: SearchResults) -> None:
-    """Offer "did you mean" when nothing was found, and only a correction that finds
-    something this user may open, so a word from a private page is never suggested."""
-    if results.found_anything:
+def _maybe_correct_spelling(results: SearchResults, querysets: list[QuerySet]) -> None:
+    """Offer "did you mean" when nothing was found, from the backend's spelling corrector
+    (`suggest_spelling`, Whoosh's corrector over the index's own words). The corrector only
+    offers words that occur in what `querysets` (the reader's searchable pages and people,
+    filters included) hold, so a word from a page the reader cannot open is never
+    suggested. Backends without a corrector (database, Elasticsearch) suggest nothing."""
+    if results.found_anything or not results.query:
         return
-    candidate = spelling_suggestion(user, results.query)
-    if not candidate or candidate.lower() == results.query.lower():
+    corrector = getattr(get_search_backend(), "suggest_spelling", None)
+    if not callable(corrector):
         return
-    check = search_content(user, candidate, facets=False, per_page=1, people=True)
-    if check.found_anything:
+    try:
+        candidate = normalize_query(str(corrector(results.query, querysets) or ""))
+    except Exception:  # noqa: BLE001 - a broken corrector must not break search
+        logger.warning("Spelling suggestion failed for a query", exc_info=True)
+        return
+    if candidate and candidate.lower() != results.query.lower():
         results.did_you_mean = candidate
-
-
-def spelling_suggestion(user: AnyUser, query: str) -> str:
-    """A corrected query: the backend's corrector if it has one (`suggest_spelling(q)`),
-    else each word replaced by the closest word in the titles `user` may see."""
-    backend = get_search_backend()
-    corrector = getattr(backend, "suggest_spelling", None)
-    if callable(corrector):
-        try:
-            suggestion = corrector(query)
-        except Exception:  # noqa: BLE001 - a broken corrector must not break search
-            suggestion = None
-        if suggestion:
-            return normalize_query(str(suggestion))
-    vocabulary = _title_vocabulary(user)
-    if not vocabulary:
-        return ""
-    corrected = []
-    changed = False
-    for word in query.split():
-        if word.lower() in vocabulary or len(word) < 3:
-            corrected.append(word)
-            continue
-        close = difflib.get_close_matches(word.lower(), vocabulary, n=1, cutoff=0.75)
-        if close:
-            corrected.append(close[0])
-            changed = True
-        else:
-            corrected.append(word)
-    return " ".join(corrected) if changed else ""
-
-
-def _title_vocabulary(user: AnyUser, limit: int = 20_000) -> list[str]:
-    titles: QuerySet = searchable_pages(user).order_by("-pk").values_list("title", flat=True)
-    words = {word.lower() for title in titles[:limit] for word in _WORD.findall(title)}
-    return sorted(word for word in words if len(word) >= 3)

@@ -82,16 +82,21 @@ from whoosh import sorting as wsorting
 from whoosh.analysis import RegexTokenizer
 from whoosh.idsets import BitSet
 from whoosh.index import LockError
+from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
 from search.analyzers import (
+    LANGUAGES,
     autocomplete_terms,
     bilingual_analyzer,
     edge_ngram_analyzer,
+    mark_language,
     phrase_terms,
     query_terms,
     query_words,
+    spelling_analyzer,
+    spelling_words,
 )
 from search.index_queue import IndexQueue, Operation
 
@@ -133,6 +138,8 @@ PK = "pk"
 PK_ORDER = "pk__order"
 CONTENT_TYPES = "content__types"
 NULL_COLUMNS = "null__columns"
+# The unstemmed words of every SearchField, for the spelling corrector ("did you mean").
+SPELLING = "spelling__words"
 
 # Separates the values of a multi-valued keyword column, so values may contain
 # spaces and commas ("Frodo Baggins").
@@ -402,7 +409,7 @@ class WhooshMapping:
 
     def document(self, obj: models.Model) -> dict[str, Any]:
         """The Whoosh document for one object, JSON-serialisable."""
-        builder = _DocumentBuilder()
+        builder = _DocumentBuilder(_document_language(obj))
         self._add_fields(builder, obj, self.model.get_search_fields(), "")
         doc = builder.finish()
         doc[PK] = str(obj.pk)
@@ -430,7 +437,12 @@ class WhooshMapping:
                 builder.add_text(name, _text_of(value))
             elif isinstance(field, SearchField):
                 text = _text_of(value)
-                builder.add_text(name, text)
+                # The object's own text is in its language; related objects' (an
+                # author's name, a tag) is not marked.
+                top_level = not prefix
+                stored = top_level and self._is_short_text(field)
+                builder.add_text(name, text, in_language=top_level, stored=stored)
+                builder.add_spelling(text)
 
     def _add_related(
         self, builder: _DocumentBuilder, obj: models.Model, field: RelatedFields, name: str
@@ -467,17 +479,45 @@ class WhooshMapping:
                 WhooshMapping(related_model)._mark_null(builder, field.fields, name + "__")
 
 
+# Whoosh stores a "_stored_<column>" value instead of the indexed one when given.
+_STORED = "_stored_"
+
+
+def _document_language(obj: models.Model) -> str | None:
+    """The language an object's text is written in (its `language` field), if the index
+    knows it: its text is then analysed in that language only."""
+    value = getattr(obj, "language", None)
+    if not isinstance(value, str):
+        return None
+    code = value.split("-")[0].lower()
+    return code if code in LANGUAGES else None
+
+
 class _DocumentBuilder:
     """Collects the values of one document; related objects add to the same columns."""
 
-    def __init__(self) -> None:
+    def __init__(self, language: str | None = None) -> None:
+        self.language = language
+        self.in_language: set[str] = set()
+        self.stored: set[str] = set()
         self.texts: dict[str, list[str]] = defaultdict(list)
         self.filters: dict[str, list[Any]] = defaultdict(list)
         self.seen_filters: set[str] = set()
+        self.spelling: list[str] = []
 
-    def add_text(self, name: str, text: str) -> None:
+    def add_spelling(self, text: str) -> None:
+        if text:
+            self.spelling.append(text)
+
+    def add_text(
+        self, name: str, text: str, in_language: bool = False, stored: bool = False
+    ) -> None:
         if text:
             self.texts[name].append(text)
+            if in_language and self.language:
+                self.in_language.add(name)
+                if stored:
+                    self.stored.add(name)
 
     def add_filter(self, name: str, kind: str, value: Any) -> None:
         self.seen_filters.add(name)
@@ -494,6 +534,11 @@ class _DocumentBuilder:
 
     def finish(self) -> dict[str, Any]:
         doc: dict[str, Any] = {name: "\n".join(parts) for name, parts in self.texts.items()}
+        for name in self.in_language:
+            # Stored columns keep the text as written; the indexed copy carries the marker.
+            if name in self.stored:
+                doc[_STORED + name] = doc[name]
+            doc[name] = mark_language(doc[name], self.language)
         nulls = []
         for name in sorted(self.seen_filters):
             values = self.filters.get(name)
@@ -504,6 +549,8 @@ class _DocumentBuilder:
             else:
                 doc[name] = values
         doc[NULL_COLUMNS] = " ".join(nulls)
+        if self.spelling:
+            doc[SPELLING] = "\n".join(self.spelling)
         return doc
 
 
@@ -547,6 +594,7 @@ def build_schema(root_model: type[models.Model]) -> wfields.Schema:
     )
     schema.add(CONTENT_TYPES, wfields.KEYWORD(lowercase=False, commas=False, scorable=False))
     schema.add(NULL_COLUMNS, wfields.KEYWORD(lowercase=False, commas=False, scorable=False))
+    schema.add(SPELLING, wfields.TEXT(analyzer=spelling_analyzer(), phrase=False))
     for name, field_type in sorted(columns.items()):
         if name not in schema:
             schema.add(name, field_type)
@@ -778,7 +826,11 @@ def _apply_ops(writer: IndexWriter, ops: Iterable[Operation], schema: wfields.Sc
         if op["op"] == "delete":
             writer.delete_by_term(PK, op["pk"])
         else:
-            doc = {key: value for key, value in op["doc"].items() if key in names}
+            doc = {
+                key: value
+                for key, value in op["doc"].items()
+                if key in names or (key.startswith(_STORED) and key[len(_STORED) :] in names)
+            }
             writer.update_document(**_whoosh_values(doc, writer.schema))
 
 
@@ -1051,6 +1103,16 @@ class _Filter:
         self.query = query
 
 
+class _Or(wquery.Or):
+    """Whoosh's Or, always matched as a tree of unions.
+
+    Left to itself, Whoosh preloads the scores of every Or into a 2,048-slot array per
+    index segment under 5,000 documents, and a query of three words over a dozen columns
+    and two stems nests dozens of Ors: filling those arrays cost most of a search."""
+
+    matcher_type = wquery.Or.DEFAULT_MATCHER
+
+
 def _match_everything() -> wquery.Query:
     return wquery.Every()
 
@@ -1115,7 +1177,7 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
             # A stop word is left out, as Elasticsearch leaves out the words
             # its analyser drops.
             if alternatives:
-                clauses.append(wquery.Or(alternatives))
+                clauses.append(_Or(alternatives))
         return clauses
 
     def compile_plain_text(self, text: str, operator: str, boost: float) -> wquery.Query:
@@ -1127,7 +1189,7 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
         )
         if not clauses:
             return wquery.NullQuery
-        return wquery.And(clauses) if operator == "and" else wquery.Or(clauses)
+        return wquery.And(clauses) if operator == "and" else _Or(clauses)
 
     def compile_fuzzy(self, query: Fuzzy, boost: float) -> wquery.Query:
         def fuzzy_term(column: str, term: str, column_boost: float) -> wquery.Query:
@@ -1142,7 +1204,7 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
         clauses = self._word_clauses(query.query_string, fuzzy_term)
         if not clauses:
             return wquery.NullQuery
-        return wquery.And(clauses) if query.operator == "and" else wquery.Or(clauses)
+        return wquery.And(clauses) if query.operator == "and" else _Or(clauses)
 
     def compile_phrase(self, text: str, boost: float) -> wquery.Query:
         positions = phrase_terms(text)
@@ -1159,9 +1221,9 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
             else:
                 # Words whose English and German stems differ: either stem may
                 # stand at that position.
-                steps = [wquery.Or([wquery.Term(column, t) for t in terms]) for terms in positions]
+                steps = [_Or([wquery.Term(column, t) for t in terms]) for terms in positions]
                 alternatives.append(wquery.Sequence(steps, boost=column_boost))
-        return wquery.Or(alternatives)
+        return _Or(alternatives)
 
     def compile(self, query: Any, boost: float = 1.0) -> wquery.Query:
         if isinstance(query, MatchAll):
@@ -1182,7 +1244,7 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
         if isinstance(query, Or):
             parts = [self.compile(sub, boost) for sub in query.subqueries]
             parts = [part for part in parts if not _is_nothing(part)]
-            return wquery.Or(parts) if parts else wquery.NullQuery
+            return _Or(parts) if parts else wquery.NullQuery
         if isinstance(query, Not):
             return _negate(self.compile(query.subquery, boost))
         raise NotImplementedError(
@@ -1409,12 +1471,12 @@ class WhooshAutocompleteQueryCompiler(WhooshSearchQueryCompiler):
             )
         columns = self.edge_columns()
         clauses = [
-            wquery.Or([wquery.Term(column, term) for column in columns])
+            _Or([wquery.Term(column, term) for column in columns])
             for term in autocomplete_terms(query.query_string)
         ]
         if not clauses or not columns:
             return wquery.NullQuery
-        return wquery.And(clauses) if query.operator == "and" else wquery.Or(clauses)
+        return wquery.And(clauses) if query.operator == "and" else _Or(clauses)
 
 
 # Results
@@ -1521,6 +1583,119 @@ class WhooshSearchResults(BaseSearchResults):
             counts[decode_filter_value(column.kind, key)] += count
         return OrderedDict(sorted(counts.items(), key=lambda item: -item[1]))
 
+    def page_with_facets(
+        self,
+        start: int,
+        stop: int,
+        facets: Sequence[str] = (),
+        month_facets: Sequence[str] = (),
+    ) -> HitsPage:
+        """One slice of the hits, the total and facet counts, from one pass over the index.
+
+        Returns the primary keys of the hits from ``start`` to ``stop`` (their objects are
+        not loaded: the caller loads only what it shows), how many objects match in all, and
+        for each FilterField in ``facets`` the counts per value like :meth:`facet`, and for
+        each date FilterField in ``month_facets`` counts per "YYYY-MM" in the current time
+        zone. Fields without a column are left out of ``facets``.
+        """
+        if self._nothing_to_find() or stop <= start:
+            return HitsPage([], 0, {})
+        searcher = self._index.store.searcher()
+        groupedby: dict[str, wsorting.FacetType] = {}
+        kinds: dict[str, str] = {}
+        for field_name in (*facets, *month_facets):
+            field = self.query_compiler._get_filterable_field(field_name)
+            if field is None:
+                raise FilterFieldError(
+                    f'Cannot facet search results with field "{field_name}".',
+                    field_name=field_name,
+                )
+            column = self.query_compiler.mapping.filter_column([field])
+            if column.name not in searcher.schema:
+                continue
+            if field_name in month_facets and column.kind == "datetime" and not column.multi:
+                groupedby[field_name] = _MonthFacet(column.name)
+                kinds[field_name] = "month"
+            else:
+                groupedby[field_name] = wsorting.FieldFacet(column.name, allow_overlap=column.multi)
+                kinds[field_name] = column.kind
+        hits = self._search(
+            searcher,
+            limit=stop,
+            sortedby=self.query_compiler.get_sortedby(searcher.schema),
+            groupedby=groupedby or None,
+            maptype=wsorting.Count,
+            # Without block skipping, the one pass also counts every match.
+            optimize=False,
+        )
+        if hits is None:
+            return HitsPage([], 0, {})
+        counted: dict[str, OrderedDict[Any, int]] = {}
+        for name, kind in kinds.items():
+            counts: dict[Any, int] = defaultdict(int)
+            for key, count in hits.groups(name).items():
+                counts[key if kind == "month" else decode_filter_value(kind, key)] += count
+            counted[name] = OrderedDict(sorted(counts.items(), key=lambda item: -item[1]))
+        pks = [hit[PK] for hit in hits[start:stop]]
+        return HitsPage(pks, len(hits), counted)
+
+
+@dataclass
+class HitsPage:
+    """What :meth:`WhooshSearchResults.page_with_facets` finds."""
+
+    pks: list[str]
+    total: int
+    facets: dict[str, OrderedDict[Any, int]]
+
+
+# Month keys of column values; an index holds few distinct publication moments per month,
+# and turning one into local time costs more than counting it.
+_MONTH_CACHE_SIZE = 200_000
+_months: dict[tuple[str, int], str] = {}
+
+
+def _month_of(field_type: wfields.FieldType, zone: str, raw: int) -> str:
+    """ "YYYY-MM" of a datetime column's raw value in the current time zone; "" for the
+    column's default (a document without a value)."""
+    key = (zone, raw)
+    month = _months.get(key)
+    if month is None:
+        try:
+            moment = decode_filter_value("datetime", field_type.from_column_value(raw))
+            if timezone.is_aware(moment):
+                moment = timezone.localtime(moment)
+            month = f"{moment.year:04d}-{moment.month:02d}"
+        except (OverflowError, ValueError, TypeError):
+            month = ""
+        if len(_months) >= _MONTH_CACHE_SIZE:
+            _months.clear()
+        _months[key] = month
+    return month
+
+
+class _MonthFacet(wsorting.FieldFacet):
+    """Groups documents by the local month of a datetime column."""
+
+    def categorizer(self, global_searcher: Searcher) -> wsorting.Categorizer:
+        return _MonthCategorizer(global_searcher, self.fieldname)
+
+
+class _MonthCategorizer(wsorting.ColumnCategorizer):
+    def set_searcher(self, segment_searcher: Searcher, docoffset: int) -> None:
+        super().set_searcher(segment_searcher, docoffset)
+        self._zone = timezone.get_current_timezone_name()
+
+    def key_for(self, matcher: Any, segment_docnum: int) -> Any:
+        raw = self._creader[segment_docnum]
+        month = _months.get((self._zone, raw))
+        if month is None:
+            month = _month_of(self._fieldobj, self._zone, raw)
+        return month or None
+
+    def key_to_name(self, key: Any) -> Any:
+        return key
+
 
 # Backend
 
@@ -1546,6 +1721,99 @@ class WhooshSearchBackend(BaseSearchBackend):
 
     def get_index_for_model(self, model: type[models.Model]) -> WhooshIndex:
         return WhooshIndex(self, get_model_root(model))
+
+    def suggest_spelling(
+        self, text: str, querysets: Sequence[models.QuerySet], *, candidates: int = 8
+    ) -> str:
+        """``text`` with its unknown words corrected by Whoosh's spelling corrector, or "".
+
+        The corrector reads the index's own words (the unstemmed words of every
+        SearchField). A word counts as known, and a correction is only offered, if it
+        occurs in an object of one of ``querysets`` (filters included): so a word that
+        only a private page contains is never suggested to someone who cannot open it.
+        """
+        words = query_words(text)
+        if not words or not querysets:
+            return ""
+        scopes = [scope for qs in querysets if (scope := self._spelling_scope(qs)) is not None]
+        if not scopes:
+            return ""
+
+        def visible(word: str) -> bool:
+            return any(_has_visible_doc(searcher, allowed, word) for searcher, allowed in scopes)
+
+        corrected = []
+        changed = False
+        for word in words:
+            lowered = word.lower()
+            if len(lowered) < 3 or not spelling_words(lowered) or visible(lowered):
+                corrected.append(word)
+                continue
+            found = ""
+            maxdist = 1 if len(lowered) <= 4 else 2
+            options: dict[str, int] = {}
+            for searcher, _allowed in scopes:
+                corrector = searcher.reader().corrector(SPELLING)
+                for option in corrector.suggest(
+                    lowered, limit=candidates, maxdist=maxdist, prefix=1
+                ):
+                    options[option] = min(
+                        options.get(option, maxdist + 1), _edit_distance(lowered, option)
+                    )
+            for option in sorted(options, key=lambda option: options[option]):
+                if visible(option):
+                    found = option
+                    break
+            if found:
+                corrected.append(found)
+                changed = True
+            else:
+                corrected.append(word)
+        return " ".join(corrected) if changed else ""
+
+    def _spelling_scope(self, queryset: models.QuerySet) -> tuple[Searcher, BitSet | None] | None:
+        """The searcher of the queryset's index and the documents the queryset allows."""
+        index = self.get_index_for_model(queryset.model)
+        compiler = self.query_compiler_class(queryset, MatchAll())
+        searcher = index.store.searcher()
+        if SPELLING not in searcher.schema:
+            return None
+        try:
+            query_filter = compiler.get_filter()
+        except _CORRUPT_INDEX_ERRORS as error:
+            raise IndexUnavailable(f"Search index {index.name} cannot be read") from error
+        if query_filter is None:
+            return searcher, None
+        if _is_nothing(query_filter):
+            return None
+        return searcher, index.store.filter_docs(searcher, query_filter)
+
+
+def _has_visible_doc(searcher: Searcher, allowed: BitSet | None, word: str) -> bool:
+    """Whether an allowed (and undeleted) document contains ``word`` in its spelling words."""
+    reader = searcher.reader()
+    try:
+        postings = searcher.postings(SPELLING, word)
+    except (KeyError, TermNotFound):
+        return False
+    for docnum in postings.all_ids():
+        if (allowed is None or docnum in allowed) and not reader.is_deleted(docnum):
+            return True
+    return False
+
+
+def _edit_distance(first: str, second: str) -> int:
+    """Damerau-Levenshtein distance (adjacent swaps count one), for ranking corrections."""
+    previous_previous: list[int] = []
+    previous = list(range(len(second) + 1))
+    for i, a in enumerate(first, 1):
+        current = [i] + [0] * len(second)
+        for j, b in enumerate(second, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a != b))
+            if i > 1 and j > 1 and a == second[j - 2] and first[i - 2] == b:
+                current[j] = min(current[j], previous_previous[j - 2] + 1)
+        previous_previous, previous = previous, current
+    return previous[-1]
 
 
 SearchBackend = WhooshSearchBackend
