@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import CharField, Count, Q, QuerySet
-from django.db.models.functions import Cast
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.models import Revision
 
-from intranet.access import visible_pages
-from intranet.models import IntranetPage
+from intranet.access import searchable_pages
 from profiles.models import ProfileSkill, SkillLevel
+from search.query import counts_by, matching_keys
 
 # Hits are counted, not ranked, so the search skips relevance scoring (most of its cost);
 # documents beyond this many add no evidence.
@@ -75,19 +74,11 @@ def query_words(query: str) -> list[str]:
     return [w for w in query.split() if len(w) >= 2][:8]
 
 
-def matching_page_ids(query: str) -> list[int]:
-    """Ids of live pages the index finds for `query` (posts and wiki pages alike).
-
-    One search over IntranetPage covers every content type; the caller narrows the ids to a
-    model and to what the viewer may see with `visible_pages` in the database, because the
-    access rule's NOT IN subquery cannot be compiled into every backend's index filter."""
-    # Only the ids are needed: deferring the other columns keeps many hits cheap to load.
-    hits = (
-        IntranetPage.objects.live()
-        .only("pk")
-        .search(query, operator="or", order_by_relevance=False)
+def _found(viewer, model, query: str):
+    """The viewer's search over one page model, visibility filtered inside the index."""
+    return searchable_pages(viewer, model=model).search(
+        query, operator="or", order_by_relevance=False
     )
-    return [page.pk for page in hits[:MAX_HITS]]
 
 
 def gather_evidence(viewer, query: str, people: QuerySet) -> dict[int, Evidence]:
@@ -133,27 +124,22 @@ def gather_evidence(viewer, query: str, people: QuerySet) -> dict[int, Evidence]
         ev.skills.append(ps)
         ev.score += ps.level * LEVEL_SCORE + ps.endorsement_count * ENDORSEMENT_SCORE
 
-    hit_ids = matching_page_ids(query)
-    posts = (
-        visible_pages(viewer, BlogPostPage.objects.filter(pk__in=hit_ids))
-        .filter(owner__in=people.values("pk"))
-        .values("owner_id")
-        .annotate(n=Count("pk"))
-    )
-    for row in posts:
-        ev = of(row["owner_id"])
-        ev.posts += row["n"]
-        ev.score += row["n"] * POST_SCORE
+    # Content the viewer may see, counted in the index: posts per author in one pass (a facet
+    # on the owner), the ids of matching wiki pages for their revisions' authors.
+    person_ids = set(people.values_list("pk", flat=True))
+    for owner_id, n in counts_by(_found(viewer, BlogPostPage, query), "owner_id").items():
+        if owner_id in person_ids:
+            ev = of(owner_id)
+            ev.posts += n
+            ev.score += n * POST_SCORE
 
-    wiki_ids = (
-        visible_pages(viewer, WikiPage.objects.filter(pk__in=hit_ids))
-        .annotate(pk_text=Cast("pk", CharField()))
-        .values("pk_text")
-    )
+    wiki_ids = [str(pk) for pk in matching_keys(_found(viewer, WikiPage, query), MAX_HITS)]
     edits = (
         Revision.page_revisions.filter(object_id__in=wiki_ids, user__in=people.values("pk"))
         .values("user_id")
         .annotate(n=Count("pk"))
+        if wiki_ids
+        else []
     )
     for row in edits:
         ev = of(row["user_id"])

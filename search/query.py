@@ -362,6 +362,18 @@ def _window(
     return _Window(pks, total, counts if total else {})
 
 
+def matching_keys(found: Any, limit: int) -> list[Any]:
+    """Primary keys of the first `limit` hits of a search (`queryset.search(...)`), without
+    loading their objects from the database where the backend can avoid it (Whoosh)."""
+    return _window(found, 0, limit).pks if limit > 0 else []
+
+
+def counts_by(found: Any, field_name: str) -> OrderedDict:
+    """How many hits of a search there are per value of a FilterField, most first; one pass
+    over the index with Whoosh, nothing loaded from the database."""
+    return _window(found, 0, 1, (field_name,)).facets.get(field_name, OrderedDict())
+
+
 class _FetchedHits:
     """A sequence for Paginator over a window already fetched: its count is the window's
     total and the slice Paginator asks for is converted from the window's keys (another

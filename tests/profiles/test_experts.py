@@ -91,3 +91,34 @@ def test_a_profile_lists_posts_and_wiki_edits_the_viewer_may_see(
     assert "Kubernetes for Zanzibar" in as_member and "Quokka cluster" in as_member
     assert "Kubernetes upgrades" in as_outsider and "Cluster handbook" in as_outsider
     assert "Zanzibar" not in as_outsider and "Quokka" not in as_outsider
+
+
+def test_the_expert_finder_costs_the_same_queries_for_few_and_many_matching_pages(
+    client_for, reader, editor, space_blogs, django_assert_max_num_queries
+):
+    # Posts and wiki pages are counted in the search index, not loaded page by page.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make_blog_post, make_wiki_page
+
+    open_blog = space_blogs[0]
+    client = client_for(reader)
+
+    def add(count: int) -> None:
+        start = open_blog.get_children().count()
+        for n in range(start, start + count):
+            make_blog_post(open_blog, f"Kubernetes note {n}", "<p>kubernetes</p>", author=editor)
+            make_wiki_page(
+                open_blog.get_parent().specific,
+                f"Kube page {n}",
+                "<p>kubernetes</p>",
+                author=editor,
+            )
+
+    add(2)
+    with CaptureQueriesContext(connection) as few:
+        assert hits(client, "kubernetes")["editor"] == "2 posts · 2 wiki edits about kubernetes"
+    add(10)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert hits(client, "kubernetes")["editor"] == "12 posts · 12 wiki edits about kubernetes"
