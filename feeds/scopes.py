@@ -41,7 +41,7 @@ from wagtail.models import Page, PageLogEntry, Revision, Site
 from wagtail.rich_text import expand_db_html
 
 from blogs.models import BlogIndexPage, BlogPostPage
-from intranet.access import get_page_for_user, searchable_pages, visible_pages
+from intranet.access import get_page_for_user, searchable_pages, visibility_key, visible_pages
 from intranet.models import IntranetPage, Membership, SpacePage
 from wiki.models import WikiPage, recent_changes
 
@@ -54,6 +54,8 @@ SUMMARY_WORDS = 60
 # The precise version of a scope is remembered while nothing changes anywhere (see
 # `change_stamp`); the time limit bounds what a change made behind Wagtail's back could cost.
 VERSION_CACHE_SECONDS = 300
+# Search results of a feed, for readers with the same view, while content is unchanged.
+SEARCH_CACHE_SECONDS = 60
 # How far back the "everything" feed looks for posts before it asks for all of them.
 RECENT_POSTS_WINDOW = timedelta(days=60)
 # A post's entry is keyed on everything it shows; the time limit bounds what a change made
@@ -125,7 +127,7 @@ class FeedScope:
                 self.request.path,
                 self.limit,
                 self.query,
-                change_stamp(self.user),
+                self.stamp,
             )
         )
         key = "feeds:version:" + hashlib.sha256(key_source.encode()).hexdigest()
@@ -190,16 +192,29 @@ class FeedScope:
         return entries[: self.limit]
 
     @cached_property
+    def stamp(self) -> tuple:
+        return change_stamp(self.user)
+
+    @cached_property
     def search_ids(self) -> list[int]:
         # The search filter is compiled from `searchable_pages` (the same rule as
-        # visible_pages); entries are then loaded through visible_pages again.
+        # visible_pages); entries are then loaded through visible_pages again. The ids are
+        # shared by readers who see the same pages, until content changes (index updates
+        # queued behind a publish show within SEARCH_CACHE_SECONDS).
+        source = repr((visibility_key(self.user), self.stamp[1:7], self.query, self.limit))
+        key = "feeds:search:" + hashlib.sha256(source.encode()).hexdigest()
+        ids = cache.get(key)
+        if ids is not None:
+            return ids
         try:
             found = searchable_pages(self.user).search(self.query)[: self.limit]
-            return [page.pk for page in found]
+            ids = [page.pk for page in found]
         except Exception:
             # A query the backend cannot parse is "no results", never a 500.
             logger.warning("feed search failed for %r", self.query, exc_info=True)
             return []
+        cache.set(key, ids, SEARCH_CACHE_SECONDS)
+        return ids
 
     def _search_entries(self) -> list[Entry]:
         ids = self.search_ids
