@@ -153,7 +153,26 @@ def language_terms(folded_word: str, language: str | None) -> tuple[str, ...]:
     return (terms[LANGUAGES.index(language)],)
 
 
-class BilingualAnalyzer(Analyzer):
+class _StatelessAnalyzer(Analyzer):
+    """An analyzer without settings: Whoosh pickles analyzers into the index and compares
+    them when it opens one, so two instances of one class are equal."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+    @staticmethod
+    def _token(positions: bool, chars: bool, removestops: bool, mode: str, kwargs) -> Token:
+        """The one Token an analysis reuses for every term it yields, as Whoosh's do."""
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        token.stopped = False
+        token.boost = 1.0
+        return token
+
+
+class BilingualAnalyzer(_StatelessAnalyzer):
     """Full-text analysis: each word's stems at the word's position, in the text's marked
     language, or in English and German for unmarked text (and for queries).
 
@@ -162,12 +181,6 @@ class BilingualAnalyzer(Analyzer):
     than the work itself. Whoosh pickles analyzers into the index, so this
     class keeps no state.
     """
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, BilingualAnalyzer)
-
-    def __hash__(self) -> int:
-        return hash(BilingualAnalyzer)
 
     def __call__(  # Whoosh's analyzer signature
         self,
@@ -182,9 +195,7 @@ class BilingualAnalyzer(Analyzer):
         mode: str = "",
         **kwargs: object,
     ) -> Iterator[Token]:
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        token.stopped = False
-        token.boost = 1.0
+        token = self._token(positions, chars, removestops, mode, kwargs)
         position = start_pos
         language, value, marker = split_language(value)
         start_char += marker
@@ -209,14 +220,8 @@ class BilingualAnalyzer(Analyzer):
             position += 1
 
 
-class EdgeNgramAnalyzer(Analyzer):
+class EdgeNgramAnalyzer(_StatelessAnalyzer):
     """Index-time analysis for autocomplete: each folded word's prefixes, up to 15 letters."""
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, EdgeNgramAnalyzer)
-
-    def __hash__(self) -> int:
-        return hash(EdgeNgramAnalyzer)
 
     def __call__(
         self,
@@ -227,9 +232,7 @@ class EdgeNgramAnalyzer(Analyzer):
         mode: str = "",
         **kwargs: object,
     ) -> Iterator[Token]:
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        token.stopped = False
-        token.boost = 1.0
+        token = self._token(positions, chars, removestops, mode, kwargs)
         for position, match in enumerate(WORD_PATTERN.finditer(value)):
             word = fold(match.group(0))
             for end in range(1, min(len(word), MAX_EDGE_NGRAM) + 1):
@@ -241,16 +244,10 @@ class EdgeNgramAnalyzer(Analyzer):
                 yield token
 
 
-class SpellingAnalyzer(Analyzer):
+class SpellingAnalyzer(_StatelessAnalyzer):
     """The words a spelling corrector may suggest: lowercased but not stemmed or folded (a
     suggestion is shown to the reader as written), without stop words, numbers and words
     shorter than three letters."""
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, SpellingAnalyzer)
-
-    def __hash__(self) -> int:
-        return hash(SpellingAnalyzer)
 
     def __call__(
         self,
@@ -261,9 +258,7 @@ class SpellingAnalyzer(Analyzer):
         mode: str = "",
         **kwargs: object,
     ) -> Iterator[Token]:
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        token.stopped = False
-        token.boost = 1.0
+        token = self._token(positions, chars, removestops, mode, kwargs)
         for position, word in enumerate(spelling_words(value)):
             token.text = word
             if positions:
