@@ -25,7 +25,7 @@ from wagtail.rich_text import expand_db_html
 
 from intranet.access import visible_pages
 from intranet.models import IntranetPage
-from wiki.rendering import LINK_ID, PAGE_LINK
+from wiki.rendering import LINK_ID, hidden_link, replace_page_links
 
 # A paragraph holding nothing but one link, or nothing but one address, in stored rich text.
 STANDALONE = re.compile(
@@ -114,22 +114,9 @@ def _embeddable_pages(user, targets: list[EmbedTarget], exclude_pk: int | None) 
 
 def _hide_invisible_page_links(body: str, user) -> str:
     """Page-chooser links to pages the reader may not see become their plain link text."""
-    ids = {
-        int(found.group(1))
-        for link in PAGE_LINK.finditer(body)
-        if (found := LINK_ID.search(link.group(0)))
-    }
-    if not ids:
-        return body
-    visible = set(visible_pages(user, Page.objects.filter(pk__in=ids)).values_list("pk", flat=True))
-
-    def replace(link: re.Match) -> str:
-        found = LINK_ID.search(link.group(0))
-        if found and int(found.group(1)) in visible:
-            return link.group(0)
-        return f'<span class="wiki-link-hidden">{link.group(1)}</span>'
-
-    return PAGE_LINK.sub(replace, body)
+    return replace_page_links(
+        body, user, lambda link, url_path: link.group(0) if url_path else hidden_link(link)
+    )
 
 
 def _card(page: Page) -> str:

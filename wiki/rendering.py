@@ -36,31 +36,39 @@ def wiki_link_titles(body: str) -> set[str]:
     return {unescape(match.group(1)).strip() for match in WIKI_LINK.finditer(body or "")}
 
 
-def _expand_page_links(body: str, user, urls: PageUrls) -> str:
-    """Page-chooser links become links to their page's URL in one query for all of them;
-    links to pages the reader may not see become their plain link text: the author's words
-    stay, the target's URL and title are never sent. (Wagtail's own expansion loads every
-    linked page as its specific model, body included, and looks up its URL one by one.)"""
+def replace_page_links(body: str, user, render) -> str:
+    """Each page-chooser link in `body` replaced by `render(link, url_path)`: `url_path` is
+    the target's when the reader may see it, else None. One query for all of them."""
     ids = {
         int(m.group(1)) for link in PAGE_LINK.finditer(body) if (m := LINK_ID.search(link.group(0)))
     }
     if not ids:
         return body
-    targets = {
-        pk: urls.url(url_path)
-        for pk, url_path in visible_pages(user, Page.objects.filter(pk__in=ids)).values_list(
-            "pk", "url_path"
-        )
-    }
+    paths = dict(visible_pages(user, Page.objects.filter(pk__in=ids)).values_list("pk", "url_path"))
 
     def replace(link: re.Match) -> str:
         found = LINK_ID.search(link.group(0))
-        url = targets.get(int(found.group(1))) if found else None
-        if url is None:
-            return f'<span class="wiki-link-hidden">{link.group(1)}</span>'
-        return f'<a href="{escape(url)}">{link.group(1)}</a>'
+        return render(link, paths.get(int(found.group(1))) if found else None)
 
     return PAGE_LINK.sub(replace, body)
+
+
+def hidden_link(link: re.Match) -> str:
+    """A link the reader may not follow: the author's words stay, the target's URL and title
+    are never sent."""
+    return f'<span class="wiki-link-hidden">{link.group(1)}</span>'
+
+
+def _expand_page_links(body: str, user, urls: PageUrls) -> str:
+    """Page-chooser links become links to their page's URL; links to pages the reader may
+    not see become their plain link text. (Wagtail's own expansion loads every linked page
+    as its specific model, body included, and looks up its URL one by one.)"""
+
+    def render(link: re.Match, url_path: str | None) -> str:
+        url = urls.url(url_path) if url_path is not None else None
+        return hidden_link(link) if url is None else f'<a href="{escape(url)}">{link.group(1)}</a>'
+
+    return replace_page_links(body, user, render)
 
 
 def render_body(
