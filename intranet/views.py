@@ -58,15 +58,24 @@ def set_language(request: HttpRequest) -> HttpResponse:
     profile.save(update_fields=["preferred_language"])
     request.session[SESSION_LANGUAGE_KEY] = language
     response = HttpResponseRedirect(next_url)
-    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
     return response
 
 
 @login_not_required
-def admin_login_redirect(request: HttpRequest) -> HttpResponseRedirect:
-    """Wagtail's own login form would skip MFA and rate limits: send everyone to allauth."""
+def login_redirect(request: HttpRequest) -> HttpResponseRedirect:
+    """Wagtail's own login forms would skip MFA and rate limits: send everyone to allauth."""
     target = reverse("account_login")
-    next_url = request.GET.get("next", "/admin/")
+    next_url = request.GET.get("next", "/admin/" if request.path.startswith("/admin/") else "/")
     if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         target += "?" + urlencode({"next": next_url})
     return HttpResponseRedirect(target)
