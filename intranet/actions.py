@@ -286,6 +286,15 @@ def deny_join_request(join_request: JoinRequest, *, actor=None) -> None:
         )
 
 
+def require_space_manager(space: SpacePage, actor) -> None:
+    """Refuse a change of who may read or join `space` unless `actor` is one of its space
+    admins or a site admin. `actor=None` is the system itself (commands, migrations)."""
+    from intranet.access import can_manage_space
+
+    if actor is not None and not can_manage_space(actor, space):
+        raise PermissionDenied(_("Only the space's admins can change who may see or join it."))
+
+
 @transaction.atomic
 def update_space_settings(space: SpacePage, *, actor=None, **changes) -> SpacePage:
     """Change a space's title, description, picture, kind, visibility or join policy from
@@ -295,7 +304,13 @@ def update_space_settings(space: SpacePage, *, actor=None, **changes) -> SpacePa
     if unknown:
         raise ValueError(f"Not a space setting: {', '.join(sorted(unknown))}")
     visibility = changes.pop("visibility", space.visibility)
+    join_policy = changes.pop("join_policy", space.join_policy)
+    if visibility != space.visibility or join_policy != space.join_policy:
+        require_space_manager(space, actor)
     changed = {name: value for name, value in changes.items() if getattr(space, name) != value}
+    if join_policy != space.join_policy:
+        set_join_policy(space, join_policy, actor=actor)
+        changed["join_policy"] = join_policy
     if changed:
         for name, value in changed.items():
             setattr(space, name, value)
@@ -314,19 +329,27 @@ def update_space_settings(space: SpacePage, *, actor=None, **changes) -> SpacePa
     return space
 
 
+def set_join_policy(space: SpacePage, join_policy: str, *, actor=None) -> None:
+    """Who may join: written to the live row directly, since revisions never carry it."""
+    require_space_manager(space, actor)
+    space.join_policy = JoinPolicy(join_policy)
+    SpacePage.objects.filter(pk=space.pk).update(join_policy=space.join_policy)
+
+
 @transaction.atomic
 def set_space_visibility(space: SpacePage, visibility: str, *, actor=None) -> None:
     """Open a space to every employee or hide it (and everything in it) from non-members.
 
     The read rule checks the space's visibility at query time, so this takes effect
     everywhere at once; Wagtail's view restriction is updated for its own serving."""
+    require_space_manager(space, actor)
     visibility = Visibility(visibility)
     previous = space.visibility
     space.visibility = visibility
     SpacePage.objects.filter(pk=space.pk).update(visibility=visibility)
     latest = space.get_latest_revision()
     if latest is not None:
-        # Publish a revision too, so the page editor does not bring the old value back.
+        # Publish a revision too, so the page's history shows the change.
         space.save_revision(user=actor, log_action=False).publish(
             user=actor, log_action=False, skip_permission_checks=True
         )
@@ -341,9 +364,28 @@ def set_space_visibility(space: SpacePage, visibility: str, *, actor=None) -> No
 
 
 @transaction.atomic
-def sync_space_after_admin_edit(space: SpacePage, *, actor=None) -> None:
-    """After the Wagtail page editor saved a space: sync groups and the view restriction
-    with its live visibility, and log a visibility change the editor made."""
+def sync_space_after_admin_edit(space: SpacePage, *, actor=None) -> list[str]:
+    """After the Wagtail page editor saved a space: apply the visibility and join policy
+    the editor published if they may change them (revisions never carry these, see
+    `SpacePage.with_content_json`), keep groups and the view restriction in step with the
+    live visibility, and log a change. Returns the names of the settings it refused."""
+    latest = space.latest_revision
+    wanted: dict[str, str] = {}
+    if latest is not None and latest.pk == space.live_revision_id:
+        for name in SpacePage.ACCESS_FIELDS:
+            value = latest.content.get(name)
+            if value is not None and value != getattr(space, name):
+                wanted[name] = value
+    if wanted:
+        try:
+            require_space_manager(space, actor)
+        except PermissionDenied:
+            return sorted(wanted)
+    if "join_policy" in wanted:
+        set_join_policy(space, wanted["join_policy"], actor=actor)
+    if "visibility" in wanted:
+        set_space_visibility(space, wanted["visibility"], actor=actor)
+        return []
     restricted = PageViewRestriction.objects.filter(page=space).exists()
     sync_space_permissions(space)
     if restricted != space.is_members_only:
@@ -356,3 +398,4 @@ def sync_space_after_admin_edit(space: SpacePage, *, actor=None) -> None:
                 "previous": Visibility.MEMBERS if restricted else Visibility.OPEN,
             },
         )
+    return []

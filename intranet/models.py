@@ -193,6 +193,21 @@ class SpacePage(IntranetPage):
     class Meta:
         verbose_name = _("space")
 
+    # Who may read a space and who may join it are the space admins' decision. No revision
+    # changes them (the page editor, a workflow approval, publishing an old revision):
+    # only `intranet.actions`, which checks the actor's role, writes them.
+    ACCESS_FIELDS = ("visibility", "join_policy")
+
+    def with_content_json(self, content):
+        page = super().with_content_json(content)
+        if self.pk:
+            # From the database, not from `self`: a revision made moments ago keeps the
+            # in-memory instance the editor changed as its `content_object`.
+            current = type(self).objects.filter(pk=self.pk).values(*self.ACCESS_FIELDS).first()
+            for name, value in (current or {}).items():
+                setattr(page, name, value)
+        return page
+
     def save(self, *args, **kwargs):
         result = super().save(*args, **kwargs)
         if self.space_id != self.pk:
