@@ -73,3 +73,10 @@ def test_proxy_header_is_trusted_only_when_configured(run_production):
     # Trusted, the request counts as HTTPS and reaches the view (which fails here only
     # because this database has no tables: that is a 500, not a redirect).
     assert run_production("-c", script, SECURE_PROXY="true").stdout.strip() == "500"
+
+
+def test_the_language_cookie_is_secure_behind_the_tls_proxy(run_production):
+    script = "from django.conf import settings as s; print(s.LANGUAGE_COOKIE_SECURE)"
+    script = "import django; django.setup()\n" + script
+    assert run_production("-c", script, SECURE_PROXY="true").stdout.strip() == "True"
+    assert run_production("-c", script, SECURE_COOKIES="false").stdout.strip() == "False"
