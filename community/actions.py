@@ -9,7 +9,8 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from wagtail.log_actions import log
 from wagtail.models import Page
 
@@ -27,7 +28,7 @@ from community.models import (
     Report,
     week_start,
 )
-from intranet.access import can_view, is_employee
+from intranet.access import can_moderate_space, can_view, is_employee
 
 MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_.+-]{2,150})")
 
@@ -92,6 +93,10 @@ def notify(
     task worker."""
     from community.tasks import send_notification_email
 
+    if page is None and space is None:
+        # The reader's current visibility of the page or space is what filters a
+        # notification wherever it is shown or sent; one about nothing cannot be filtered.
+        raise ValueError("A notification needs the page or the space it is about.")
     space_id = space.pk if space is not None else space_id_of(page)
     target = page if page is not None else space
     made = []
@@ -155,8 +160,13 @@ def acknowledge_guidelines(user, page: GuidelinesPage) -> None:
 
 
 def report_content(reporter, page: Page, reason: str, *, comment_id: int | None = None) -> Report:
+    """Send a page, or one comment on it, to the moderators of the page's space. 404 unless
+    the reporter may see the page and the comment is on that very page and visible to them:
+    a report is how its content reaches the moderation queue."""
     if not can_view(reporter, page):
         raise Http404
+    if comment_id is not None:
+        _reported_comment(reporter, page, comment_id)
     report = Report.objects.create(
         reporter=reporter,
         page=page,
@@ -168,17 +178,41 @@ def report_content(reporter, page: Page, reason: str, *, comment_id: int | None 
     return report
 
 
+def _reported_comment(reporter, page: Page, comment_id: int):
+    """The comment `comment_id` on `page` as `reporter` may see it, or 404. A hidden comment
+    shows its text only to those who may moderate the post's comments."""
+    from django.apps import apps
+
+    comment = (
+        apps.get_model("blogs", "Comment")
+        .objects.select_related("post")
+        .filter(pk=comment_id, post_id=page.pk)
+        .first()
+    )
+    if comment is None or (comment.is_hidden and not comment.post.can_moderate_comments(reporter)):
+        raise Http404
+    return comment
+
+
 @transaction.atomic
 def resolve_report(report: Report, status: str, *, moderator) -> Report:
-    """Hide, restore or dismiss: hiding unpublishes the page (or hides the comment); the
-    reporter is told the outcome."""
+    """Hide, restore or dismiss: hiding unpublishes the page (or hides the comment),
+    restoring brings it back, dismissing changes nothing; the reporter is told the outcome.
+
+    Callers pass reports from `Report.moderated_by(moderator)`; the space is checked here
+    again from where the page is now, so no path acts on content outside it."""
+    space = report.current_space
+    if not moderator.is_superuser and (space is None or not can_moderate_space(moderator, space)):
+        raise Http404
     report.status = Report.Status(status)
     report.handled_by = moderator
     report.handled_at = timezone.now()
+    report.space = space
     report.save()
     page = report.page.specific
     if report.comment_id:
-        _set_comment_hidden(report.comment_id, status == Report.Status.HIDDEN, moderator)
+        if status in (Report.Status.HIDDEN, Report.Status.RESTORED):
+            _set_comment_hidden(report, status == Report.Status.HIDDEN, moderator)
     elif status == Report.Status.HIDDEN and page.live:
         page.unpublish(user=moderator, log_action=True)
     elif status == Report.Status.RESTORED and not page.live and page.get_latest_revision():
@@ -190,29 +224,53 @@ def resolve_report(report: Report, status: str, *, moderator) -> Report:
         data={"report": report.pk, "status": status},
     )
     if report.reporter_id:
-        Notification.objects.create(
-            recipient=report.reporter,
-            kind=Notification.Kind.REPORT_OUTCOME,
-            actor=None,
-            space_id=None,
-            text=f"Your report about “{report.page.title}”: {report.get_status_display()}",
-        )
+        _notify_report_outcome(report)
     return report
 
 
-def _set_comment_hidden(comment_id: int, hidden: bool, moderator) -> None:
+def _notify_report_outcome(report: Report) -> None:
+    """Tell the reporter the outcome, as a notification about the reported page while it is
+    live, else about its nearest live ancestor (the blog or space it was in): so it is
+    shown, counted and e-mailed only while the reporter may still see that, and it names
+    the page only when it is about the page itself."""
+    from community.tasks import language_of
+
+    page = Page.objects.get(pk=report.page_id)
+    target = page if page.live else page.get_ancestors().live().filter(depth__gt=1).last()
+    if target is None:
+        return
+    reporter = report.reporter
+    with translation.override(language_of(reporter)):
+        outcome = report.get_status_display()
+        if target.pk == page.pk:
+            text = gettext("Your report about “%(title)s”: %(outcome)s") % {
+                "title": page.title,
+                "outcome": outcome,
+            }
+        else:
+            text = gettext("Your report: %(outcome)s") % {"outcome": outcome}
+    notify(
+        [reporter],
+        Notification.Kind.REPORT_OUTCOME,
+        text=text,
+        page=target,
+    )
+
+
+def _set_comment_hidden(report: Report, hidden: bool, moderator) -> None:
+    """Hide or show the reported comment: only ever one on the reported page."""
     from django.apps import apps
 
-    Comment = apps.get_model("blogs", "Comment")
-    comment = Comment.objects.filter(pk=comment_id).first()
+    comment = (
+        apps.get_model("blogs", "Comment")
+        .objects.filter(pk=report.comment_id, post_id=report.page_id)
+        .first()
+    )
     if comment is None:
         return
-    if hasattr(comment, "is_hidden"):
-        comment.is_hidden = hidden
-        comment.save(update_fields=["is_hidden"])
-    elif hasattr(comment, "hidden"):
-        comment.hidden = hidden
-        comment.save(update_fields=["hidden"])
+    comment.is_hidden = hidden
+    comment.hidden_by = moderator if hidden else None
+    comment.save(update_fields=["is_hidden", "hidden_by"])
 
 
 # --- reading counts for the dashboard ----------------------------------------------------

@@ -3,10 +3,15 @@ from django.utils.translation import gettext_lazy as _
 
 from community.models import Delivery, Notification, Report
 
+# Ids arrive from the browser: bounded, so a huge number is a form error, not a database one.
+MAX_ID = 2**63 - 1
+
 
 class ReportForm(forms.Form):
-    page = forms.IntegerField(widget=forms.HiddenInput)
-    comment = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    page = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_ID)
+    comment = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=MAX_ID
+    )
     reason = forms.CharField(
         label=_("What is wrong with it?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
     )

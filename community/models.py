@@ -12,15 +12,17 @@ import hmac
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from intranet.access import hidden_spaces, is_employee
+from intranet.access import hidden_spaces, is_employee, visible_pages, visible_spaces
+from intranet.models import ROLE_RANK, Membership, Role
 
 
 def visible_rows(user, queryset: models.QuerySet) -> models.QuerySet:
@@ -34,6 +36,10 @@ def visible_rows(user, queryset: models.QuerySet) -> models.QuerySet:
     if user.is_superuser:
         return queryset
     return queryset.exclude(space_id__in=hidden_spaces(user))
+
+
+# Roles that moderate a space's content (moderators and everyone ranked above them).
+MODERATING_ROLES = [role for role in Role if ROLE_RANK[role] >= ROLE_RANK[Role.MODERATOR]]
 
 
 def week_start(day: date) -> date:
@@ -185,11 +191,34 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return self.text
 
+    @property
+    def link(self) -> str:
+        """Where the notification leads: the page's address today (it may have moved since),
+        else the address stored with it."""
+        if self.page_id is not None:
+            return self.page.url or ""
+        return self.url
+
     @classmethod
     def for_user(cls, user) -> models.QuerySet[Notification]:
-        """The user's notifications about things they may still see."""
-        return visible_rows(user, cls.objects.filter(recipient=user)).select_related(
-            "actor", "page", "space"
+        """The user's notifications about things they may see *now*.
+
+        Every notification names the page or the space it is about (its text names nothing
+        else), and is kept only while the visibility rule lets `user` see that page (live,
+        in whatever space it is in today, not the one stored on the row) and that space.
+        The list, the unread count and every e-mail read through here, so someone who
+        loses access loses the notification everywhere at once. A row naming neither
+        cannot be checked and is never shown."""
+        if not is_employee(user):
+            return cls.objects.none()
+        page_visible = Exists(visible_pages(user, Page.objects.filter(pk=OuterRef("page_id"))))
+        space_visible = Exists(visible_spaces(user).filter(pk=OuterRef("space_id")))
+        return (
+            cls.objects.filter(recipient=user)
+            .filter(Q(page__isnull=False) | Q(space__isnull=False))
+            .filter(Q(page__isnull=True) | page_visible)
+            .filter(Q(space__isnull=True) | space_visible)
+            .select_related("actor", "page", "space")
         )
 
 
@@ -303,6 +332,41 @@ class Report(models.Model):
 
     class Meta:
         ordering = ["status", "-created_at"]
+
+    @classmethod
+    def moderated_by(cls, user) -> models.QuerySet[Report]:
+        """The reports `user` may see and act on in the moderation queue.
+
+        Decided from the reported page as it is now, never from the stored `space` (a page
+        may have moved since): site admins moderate everything, space moderators and admins
+        the pages in their spaces; pages outside spaces (personal blogs) only site admins.
+        A comment report counts only if the comment is on the reported page; anything else
+        was forged and is shown to nobody."""
+        from django.apps import apps
+
+        if not is_employee(user):
+            return cls.objects.none()
+        comment_model = apps.get_model("blogs", "Comment")
+        comment_on_page = Exists(
+            comment_model.objects.filter(pk=OuterRef("comment_id"), post_id=OuterRef("page_id"))
+        )
+        reports = cls.objects.filter(Q(comment_id__isnull=True) | comment_on_page)
+        if not user.is_superuser:
+            spaces = (
+                Membership.objects.filter(user=user, role__in=MODERATING_ROLES)
+                .exclude(space__in=hidden_spaces(user))
+                .values("space")
+            )
+            reports = reports.filter(page__intranetpage__space__in=spaces)
+        return reports.select_related("page", "page__intranetpage__space", "reporter")
+
+    @property
+    def current_space(self):
+        """The space the reported page is in now (None outside spaces)."""
+        try:
+            return self.page.intranetpage.space
+        except ObjectDoesNotExist:
+            return None
 
 
 class ReadCount(models.Model):

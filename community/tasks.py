@@ -14,7 +14,8 @@ from django_tasks import task
 from community.models import Delivery, Notification, NotificationSetting
 
 
-def _language_of(user) -> str:
+def language_of(user) -> str:
+    """The language a user reads notifications and e-mails in."""
     profile = getattr(user, "profile", None)
     return getattr(profile, "preferred_language", "") or settings.LANGUAGE_CODE
 
@@ -36,7 +37,7 @@ def send_notification_email(notification_id: int) -> bool:
         or not recipient.email
     ):
         return False
-    with translation.override(_language_of(recipient)):
+    with translation.override(language_of(recipient)):
         body = render_to_string(
             "community/email/notification.txt",
             {"notification": notification, "base_url": settings.WAGTAILADMIN_BASE_URL},
@@ -67,7 +68,7 @@ def send_digest(user_id: int) -> int:
     threads: dict[str, list[Notification]] = defaultdict(list)
     for notification in pending:
         threads[notification.page.title if notification.page_id else ""].append(notification)
-    with translation.override(_language_of(user)):
+    with translation.override(language_of(user)):
         body = render_to_string(
             "community/email/digest.txt",
             {"user": user, "threads": dict(threads), "base_url": settings.WAGTAILADMIN_BASE_URL},

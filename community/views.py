@@ -16,15 +16,20 @@ from wagtail.models import Page
 from community import actions
 from community.dashboard import figures
 from community.forms import NotificationSettingsForm, ReportForm, ResolveForm
-from community.models import Follow, MutedSpace, Notification, NotificationSetting, Report
+from community.models import (
+    MODERATING_ROLES,
+    Follow,
+    MutedSpace,
+    Notification,
+    NotificationSetting,
+    Report,
+)
 from intranet.access import (
     can_manage_space,
-    can_moderate_space,
     get_page_for_user,
-    hidden_spaces,
     visible_spaces,
 )
-from intranet.models import Membership, Role, SpacePage
+from intranet.models import Membership, SpacePage
 
 
 def _back(request: HttpRequest, fallback: str = "/") -> str:
@@ -135,18 +140,7 @@ def report(request: HttpRequest) -> HttpResponse:
     messages.success(
         request, _("Thank you. The moderators will look at it and tell you the outcome.")
     )
-    return redirect(_back(request, page.url))
-
-
-def _moderated_reports(user):
-    reports = Report.objects.select_related("page", "space", "reporter")
-    if user.is_superuser:
-        return reports
-    moderated = Membership.objects.filter(user=user, role__in=[Role.MODERATOR, Role.ADMIN]).values(
-        "space"
-    )
-    # Pages outside spaces (personal blogs) are moderated by site admins only.
-    return reports.filter(space__in=moderated).exclude(space__in=hidden_spaces(user))
+    return redirect(_back(request, page.url or "/"))
 
 
 def _with_comments(reports: list[Report]) -> list[Report]:
@@ -162,16 +156,18 @@ def _with_comments(reports: list[Report]) -> list[Report]:
     return reports
 
 
+def _is_moderator(user) -> bool:
+    return (
+        user.is_superuser
+        or Membership.objects.filter(user=user, role__in=MODERATING_ROLES).exists()
+    )
+
+
 @require_GET
 def moderation_queue(request: HttpRequest) -> HttpResponse:
-    reports = _moderated_reports(request.user)
-    if (
-        not request.user.is_superuser
-        and not Membership.objects.filter(
-            user=request.user, role__in=[Role.MODERATOR, Role.ADMIN]
-        ).exists()
-    ):
+    if not _is_moderator(request.user):
         raise PermissionDenied(_("Only moderators see the moderation queue."))
+    reports = Report.moderated_by(request.user)
     open_reports = _with_comments(list(reports.filter(status=Report.Status.OPEN)))
     handled = reports.exclude(status=Report.Status.OPEN)[:30]
     return render(
@@ -183,9 +179,9 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def resolve(request: HttpRequest, report_id: int) -> HttpResponse:
-    report = get_object_or_404(_moderated_reports(request.user), pk=report_id)
-    if report.space and not can_moderate_space(request.user, report.space):
-        raise PermissionDenied
+    """Hide, restore or dismiss one report: only one the user may moderate (404 otherwise,
+    like any report outside their spaces)."""
+    report = get_object_or_404(Report.moderated_by(request.user), pk=report_id)
     form = ResolveForm(request.POST)
     if form.is_valid():
         actions.resolve_report(report, form.cleaned_data["status"], moderator=request.user)
