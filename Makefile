@@ -45,13 +45,16 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 # Production-style stack on this machine: gunicorn (2 workers, gunicorn.conf.py) and the task
-# worker side by side, DEBUG off, static files collected and served by whitenoise. SQLite in
+# worker side by side, DEBUG off, static files collected and served by whitenoise, uploaded
+# files only through the access-checking view (intranet/files.py), which sends them itself
+# (django-sendfile2's "simple" backend; behind nginx use SENDFILE_BACKEND=nginx). SQLite in
 # var/ unless DATABASE_URL is set; the secret key is made once in var/secret-key unless
 # SECRET_KEY is set. Ctrl-C stops both processes.
 # Behind a TLS proxy (SECURE_PROXY=true) the HTTPS settings stay on; on plain loopback HTTP
 # they are switched off, since the browser could never send the secure cookies back.
 SERVE_HTTP_ENV = $(if $(filter true,$(SECURE_PROXY)),,SECURE_SSL_REDIRECT=false SECURE_COOKIES=false SECURE_HSTS_SECONDS=0)
 SERVE_ENV = DEBUG=false TASK_BACKEND=database $(SERVE_HTTP_ENV) \
+	SENDFILE_BACKEND=$${SENDFILE_BACKEND:-simple} \
 	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} \
 	SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret-key)}" HOST=$(HOST) PORT=$(PORT)
 

@@ -12,6 +12,7 @@ wsgi_app = "intranet.wsgi:application"
 # Two workers by default: enough for a small company on one core each; raise with the cores.
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 # Threads let a worker wait on the database or the disk for one request while serving another.
+# Without a proxy that sends files (SENDFILE_BACKEND=simple) uploads pass through them too.
 threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 worker_class = "gthread"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))

@@ -216,8 +216,33 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 STATIC_URL = "/static/"
 STATIC_ROOT = env_path("STATIC_ROOT", VAR_DIR / "static")
 STATICFILES_DIRS = [BASE_DIR / "intranet" / "static"]
+# Uploaded files are never plain static files: /media/ and /documents/ are views
+# (intranet.files) that check access first, with or without DEBUG.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env_path("MEDIA_ROOT", VAR_DIR / "media")
+# How the checked view hands out local bytes (django-sendfile2): "simple" sends them from
+# Python (no proxy, `make serve`); "nginx" (X-Accel-Redirect to SENDFILE_URL, an `internal`
+# location) or "xsendfile" (Apache, lighttpd) let the proxy send them.
+_SENDFILE_BACKENDS = {
+    "simple": "django_sendfile.backends.simple",
+    "nginx": "django_sendfile.backends.nginx",
+    "xsendfile": "django_sendfile.backends.xsendfile",
+}
+_sendfile = env_str("SENDFILE_BACKEND", "simple")
+if _sendfile not in _SENDFILE_BACKENDS:
+    raise ImproperlyConfigured(
+        f"SENDFILE_BACKEND must be simple, nginx or xsendfile, not {_sendfile!r}."
+    )
+SENDFILE_BACKEND = _SENDFILE_BACKENDS[_sendfile]
+SENDFILE_ROOT = str(MEDIA_ROOT)
+SENDFILE_URL = env_str("SENDFILE_URL", "/protected-media")
+# A file the browser was allowed to read may stay in its (private) cache this long.
+MEDIA_CACHE_SECONDS = env_int("MEDIA_CACHE_SECONDS", 3600)
+# S3 media: the presigned URL a checked request is redirected to lives this long.
+MEDIA_URL_EXPIRE_SECONDS = env_int("MEDIA_URL_EXPIRE_SECONDS", 60)
+# A file grant in a feed enclosure or an e-mail (intranet.files.shareable_file_url) opens
+# that one file, for that one person, while they may still see it, for this long.
+FILE_GRANT_MAX_AGE_SECONDS = env_int("FILE_GRANT_MAX_AGE_SECONDS", 7 * 24 * 3600)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -229,7 +254,10 @@ STORAGES = {
     },
 }
 if env_str("AWS_STORAGE_BUCKET_NAME"):
-    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+    # A private bucket: pages link the checked view, which redirects to a presigned URL.
+    STORAGES["default"] = {"BACKEND": "intranet.files.PrivateS3Storage"}
+    # Signature version 4: what every current S3 service accepts, and with it the expiry.
+    AWS_S3_SIGNATURE_VERSION = env_str("AWS_S3_SIGNATURE_VERSION", "s3v4")
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 12 * 1024 * 1024)

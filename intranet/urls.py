@@ -1,11 +1,10 @@
 from django.conf import settings
 from django.urls import include, path, re_path
 from wagtail import views as wagtail_views
-from wagtail.urls import serve_pattern
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.urls import serve_pattern
 
-from intranet import views
+from intranet import files, views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -16,7 +15,15 @@ urlpatterns = [
     path("admin/login/", views.login_redirect, name="wagtailadmin_login_redirect"),
     path("_util/login/", views.login_redirect, name="wagtailcore_login"),
     path("admin/", include(wagtailadmin_urls)),
-    path("documents/", include(wagtaildocs_urls)),
+    # Uploaded files only through the views that check access (never as static files, with
+    # or without DEBUG). The name is Wagtail's, so `Document.url` and document links in rich
+    # text lead here.
+    path(
+        "documents/<int:document_id>/<str:document_filename>",
+        files.serve_document,
+        name="wagtaildocs_serve",
+    ),
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", files.serve_media, name="media"),
     path("language/", views.set_language, name="set_language"),
     path("people/", include("profiles.urls")),
     path("org/", include("profiles.org_urls")),
@@ -27,11 +34,6 @@ urlpatterns = [
     path("", include("blogs.urls")),
     path("", include("wiki.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 # Only Wagtail's page serving, not `wagtail.urls` as a whole: that also mounts a password
 # login (`_util/login/`) and page-password forms outside allauth.

@@ -14,9 +14,14 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from profiles.models import Profile
+
 # One stored size: list, card and profile views scale it down with CSS (avatar classes).
 PHOTO_SIZE = 512
 ALLOWED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
+# Where profile photos are stored (Profile.photo's upload_to). Every employee may fetch them,
+# through intranet.files like every other upload, never as plain files.
+PHOTO_FOLDER = "avatars/"
 
 
 def max_pixels() -> int:
@@ -54,3 +59,10 @@ def square_photo(uploaded) -> ContentFile:
     # A fresh RGB image carries no info dict, so nothing of the original's metadata is written.
     image.save(out, format="JPEG", quality=85, optimize=True)
     return ContentFile(out.getvalue())
+
+
+def profile_with_photo(name: str) -> Profile | None:
+    """The profile whose photo is stored under `name` (for the media view's owner lookup)."""
+    if not name.startswith(PHOTO_FOLDER):
+        return None
+    return Profile.objects.filter(photo=name).first()

@@ -297,7 +297,7 @@ def test_documents_with_active_content_are_served_as_attachments(
     from wagtail.documents import get_document_model
 
     document = get_document_model().objects.create(
-        title=name, file=SimpleUploadedFile(name, content)
+        title=name, file=SimpleUploadedFile(name, content), uploaded_by_user=employee
     )
     response = client_for(employee).get(document.url)
     assert response.status_code == 200
