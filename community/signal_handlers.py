@@ -8,12 +8,18 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.db.models.signals import post_save
 from django.utils.translation import gettext as _
+from wagtail.models import Page
 from wagtail.signals import page_published
 
 from community import actions
-from community.models import Activity, Follow, Notification
+from community.models import Activity, Follow, Notification, Report
+from community.stream import bump_activity_generation
+from intranet.models import IntranetPage
+from intranet.signal_handlers import page_space_changed
 
 
 def on_page_published(sender, instance, revision=None, **kwargs) -> None:
@@ -144,8 +150,29 @@ def on_comment_saved(sender, instance, created, raw=False, **kwargs) -> None:
         )
 
 
+def rewrite_space_of_rows(root: Page) -> None:
+    """Give every activity, notification and report about a page in `root`'s subtree the
+    space that page is in now (its `IntranetPage.space`, already rewritten by the move).
+
+    These rows keep a copy of the space so that streams and lists filter and group by it
+    in one indexed query; the copy must therefore follow the page. Follows keep none:
+    a followed page's space is read from the page. Rows about a space itself (joins,
+    join requests) are not about a page and keep theirs."""
+    space_now = Subquery(IntranetPage.objects.filter(pk=OuterRef("page_id")).values("space_id")[:1])
+    for model in (Activity, Notification, Report):
+        model.objects.filter(page__path__startswith=root.path).update(space_id=space_now)
+    # The home stream's cached copies are keyed on rows added or removed, which an UPDATE
+    # is not; a new generation drops them once the move is committed.
+    transaction.on_commit(bump_activity_generation)
+
+
+def on_page_space_changed(sender, root: Page, **kwargs) -> None:
+    rewrite_space_of_rows(root=root)
+
+
 def register() -> None:
     page_published.connect(on_page_published, dispatch_uid="community_page_published")
+    page_space_changed.connect(on_page_space_changed, dispatch_uid="community_space_changed")
     post_save.connect(on_user_saved, sender=get_user_model(), dispatch_uid="community_user_saved")
     post_save.connect(
         on_membership_saved, sender="intranet.Membership", dispatch_uid="community_membership"

@@ -140,7 +140,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "intranet.views.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Wagtail's redirects, but never into a page the reader may not see (then: 404).
+    "intranet.middleware.VisibleRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "intranet.urls"
