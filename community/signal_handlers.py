@@ -170,9 +170,13 @@ def on_page_space_changed(sender, root: Page, **kwargs) -> None:
     rewrite_space_of_rows(root=root)
 
 
+def register_space_rewrites() -> None:
+    """Keeps existing rows right after a move, so it is wired even with the switch off."""
+    page_space_changed.connect(on_page_space_changed, dispatch_uid="community_space_changed")
+
+
 def register() -> None:
     page_published.connect(on_page_published, dispatch_uid="community_page_published")
-    page_space_changed.connect(on_page_space_changed, dispatch_uid="community_space_changed")
     post_save.connect(on_user_saved, sender=get_user_model(), dispatch_uid="community_user_saved")
     post_save.connect(
         on_membership_saved, sender="intranet.Membership", dispatch_uid="community_membership"

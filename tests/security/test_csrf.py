@@ -77,6 +77,8 @@ def test_every_post_endpoint_refuses_a_request_without_a_csrf_token(site_urls, e
     accepted = []
     for url in site_urls:
         response = client.post(url, {"text": "hello", "next": "/"})
+        if response.status_code == 405:
+            continue  # takes no POST at all (the file views), so nothing to forge
         if response.status_code != 403 or b"CSRF" not in response.content:
             accepted.append((url, response.status_code))
     assert accepted == []
