@@ -132,7 +132,9 @@ def space_blog_for(space: SpacePage, *, actor=None) -> BlogIndexPage:
     blog = BlogIndexPage.objects.child_of(space).first()
     if blog is None:
         blog = BlogIndexPage(title="Blog", slug="blog", owner=actor)
-        space.add_child(instance=blog)
+        # The space as it is now, inside the transaction: a copy read earlier may not know
+        # of a child page another process has just added (treebeard reuses its path).
+        SpacePage.objects.get(pk=space.pk).add_child(instance=blog)
         blog.save_revision(user=actor, log_action=False).publish(
             user=actor, log_action=False, skip_permission_checks=True
         )
@@ -213,6 +215,7 @@ def add_comment(post: BlogPostPage, author, text: str, *, parent: Comment | None
     )
 
 
+@transaction.atomic
 def hide_comment(comment: Comment, actor, *, hidden: bool = True) -> Comment:
     """Hide (or show again) a comment: the post's author, space moderators, site admins."""
     post = comment.post

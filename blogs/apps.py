@@ -4,15 +4,13 @@ from django.apps import AppConfig
 def reindex_published_post(sender, instance, **kwargs) -> None:
     """Index a post again once it is published with its tags.
 
-    modelsearch indexes a page on `post_save`, but a post's tags are a child relation that
-    modelcluster writes after that save; with the immediate task backend the index would
-    get the post without its new tags (a queued task, run later, reads them from the
-    database). `page_published` is sent after the tags are written."""
-    from modelsearch.tasks import insert_or_update_object_task
+    A post's tags are a child relation that modelcluster writes after the page's own save,
+    and `page_published` is sent after them. Where the index is written at once (tests
+    without a commit) this picks the tags up; after a real commit it folds into the one
+    index update of the publish."""
+    from search.index_queue import index_after_commit
 
-    insert_or_update_object_task.enqueue(
-        instance._meta.app_label, instance._meta.model_name, str(instance.pk)
-    )
+    index_after_commit(instance)
 
 
 class BlogsConfig(AppConfig):

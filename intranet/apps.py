@@ -1,4 +1,32 @@
+from __future__ import annotations
+
+import functools
+
 from django.apps import AppConfig
+from django.db import transaction
+
+
+def make_execute_atomic(action_class: type) -> None:
+    """Run `action_class.execute` in one transaction.
+
+    Wagtail's publish and unpublish actions save the page (autocommitted: it is live from
+    that moment), then send `page_published`/`page_unpublished` to receivers that write
+    activity, notifications and tasks, then write log entries, all outside any transaction.
+    When a later step fails (on SQLite, "database is locked"), the publish raises but the
+    page has already gone live. In one transaction it is all or nothing, and what must run
+    after it (the search index) waits for the commit.
+    """
+    execute = action_class.__dict__["execute"]
+    if getattr(execute, "runs_atomic", False):
+        return
+
+    @functools.wraps(execute)
+    def atomic_execute(self, *args, **kwargs):
+        with transaction.atomic():
+            return execute(self, *args, **kwargs)
+
+    atomic_execute.runs_atomic = True  # type: ignore[attr-defined]
+    action_class.execute = atomic_execute
 
 
 class IntranetConfig(AppConfig):
@@ -6,6 +34,15 @@ class IntranetConfig(AppConfig):
     verbose_name = "Intranet"
 
     def ready(self) -> None:
+        from wagtail.actions.publish_revision import PublishRevisionAction
+        from wagtail.actions.unpublish import UnpublishAction
+        from wagtail.actions.unpublish_page import UnpublishPageAction
+
         from intranet import signal_handlers
 
+        # Every publish and unpublish, whoever calls it (our actions, Wagtail's editor,
+        # `publish_scheduled`, `save_revision().publish()`): page publishing inherits
+        # PublishRevisionAction.execute; page unpublishing defines its own.
+        for action_class in (PublishRevisionAction, UnpublishAction, UnpublishPageAction):
+            make_execute_atomic(action_class)
         signal_handlers.register()

@@ -1,8 +1,8 @@
 """Background work that is the project's own: e-mail delivery and worker recovery.
 
-Search-index updates need nothing here: modelsearch already enqueues
-`insert_or_update_object_task` on every save of an indexed model, so with
-TASK_BACKEND=database they run in the `db_worker` process.
+Search-index updates need nothing here: `search.index_queue` enqueues modelsearch's
+`insert_or_update_object_task` once per changed object, after its transaction commits, so
+with TASK_BACKEND=database they run in the `db_worker` process.
 """
 
 from __future__ import annotations

@@ -1,4 +1,16 @@
-"""A durable queue of search-index writes that could not be applied at once.
+"""When search-index writes happen: once per changed object, after its transaction commits.
+
+Two parts:
+
+- ``index_after_commit`` / ``remove_after_commit`` (and the post_save/post_delete receivers
+  that replace modelsearch's own, see ``register_signal_handlers``): a write never touches
+  the index from inside its database transaction. However often one transaction saves an
+  object (a publish saves the page two or three times, and receivers add more), its
+  document is updated once, after the commit, from what the database then holds. A rolled
+  back write changes nothing in the index, and a failing index write after the commit can
+  no longer make a committed write look failed.
+- ``IndexQueue``, below: a durable queue of search-index writes that could not be applied
+  at once.
 
 Whoosh lets one process write an index at a time (a file lock), while every web
 process indexes the page it just saved. A process that cannot get the lock in
@@ -20,6 +32,7 @@ of operations (``{"op": "add", "pk": ..., "doc": {...}}`` or
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
 import threading
@@ -32,6 +45,8 @@ from pathlib import Path
 from typing import Any
 
 Operation = dict[str, Any]
+
+logger = logging.getLogger(__name__)
 
 # How long a process waits for another one's SQLite transaction. Transactions
 # here last microseconds, so reaching this means something is badly wrong.
@@ -227,3 +242,133 @@ class IndexQueue:
     def clear(self) -> None:
         with self._transaction() as connection:
             connection.execute("DELETE FROM ops")
+
+
+# --- Index updates after the commit -------------------------------------------------------
+
+# Fields a draft save (``save_revision``) writes. The index describes the live page, so a
+# save of these alone needs no new document; the publish that follows makes one.
+# (``latest_revision_created_at`` is indexed by Wagtail only to sort the admin's page
+# search by "updated"; it catches up with the next publish.)
+DRAFT_FIELDS = frozenset(
+    {
+        "latest_revision",
+        "latest_revision_created_at",
+        "draft_title",
+        "has_unpublished_changes",
+        "wagtail_admin_comments",  # Wagtail's COMMENTS_RELATION_NAME
+    }
+)
+
+IndexKey = tuple[str, str, str]
+
+
+class _IndexBatch:
+    """The indexed objects one transaction changed: its one on_commit callback.
+
+    Found again in the connection's list of on_commit callbacks, so each transaction has one
+    batch and each object is indexed once however often it was saved. When the savepoint
+    that registered the batch is rolled back, Django drops the batch with it (and all it
+    holds was written inside that savepoint); the next change starts a new batch.
+    """
+
+    def __init__(self, using: str) -> None:
+        self.using = using
+        self.instances: dict[IndexKey, Any] = {}
+
+    def __call__(self) -> None:
+        for key, instance in self.instances.items():
+            try:
+                _apply(self.using, key, instance)
+            except Exception:
+                # The write is committed whatever happens to its document; log, go on with
+                # the others, and let `update_index` repair this one.
+                logger.exception("Updating the search document of %s failed", key)
+
+
+def _apply(using: str, key: IndexKey, instance) -> None:
+    """Bring the document of `instance` in line with the database: update it if the object
+    exists, remove it if not. Deciding from the committed rows, not from the last signal,
+    keeps the outcome right whatever savepoints were rolled back in between."""
+    from modelsearch import index
+    from modelsearch.tasks import insert_or_update_object_task
+
+    if type(instance)._base_manager.using(using).filter(pk=instance.pk).exists():
+        # A task, so that with TASK_BACKEND=database the worker, the single writer of the
+        # Whoosh index, does it; the immediate backend runs it here, after the commit.
+        insert_or_update_object_task.enqueue(*key)
+    else:
+        index.remove_object(instance)
+
+
+def _commit_never_comes(connection) -> bool:
+    """True inside a test that runs in Django's TestCase transaction, which is rolled back
+    instead of committed: there on_commit callbacks never run, so the index is updated at
+    once, as before (Django's own durability check tells these blocks apart the same way)."""
+    blocks = connection.atomic_blocks
+    return bool(blocks) and getattr(blocks[0], "_from_testcase", False)
+
+
+def _schedule(instance, using: str | None) -> None:
+    from django.db import connections, router
+
+    if instance.pk is None:
+        return
+    using = using or instance._state.db or router.db_for_write(type(instance))
+    key: IndexKey = (instance._meta.app_label, instance._meta.model_name, str(instance.pk))
+    connection = connections[using]
+    if not connection.in_atomic_block or _commit_never_comes(connection):
+        _apply(using, key, instance)
+        return
+    batch = next(
+        (
+            func
+            for _sids, func, _robust in connection.run_on_commit
+            if isinstance(func, _IndexBatch)
+        ),
+        None,
+    )
+    if batch is None:
+        batch = _IndexBatch(using)
+        connection.on_commit(batch, robust=True)
+    batch.instances[key] = instance
+
+
+def index_after_commit(instance, using: str | None = None) -> None:
+    """Update the search document of `instance` once the current transaction commits (at
+    once outside a transaction). Calling it several times in one transaction updates the
+    document once."""
+    _schedule(instance, using)
+
+
+def remove_after_commit(instance, using: str | None = None) -> None:
+    """Remove `instance` from the index once its deletion is committed (the document stays
+    if the object still exists then, for instance because the deletion was rolled back)."""
+    _schedule(instance, using)
+
+
+def _saved(sender, instance, raw: bool = False, update_fields=None, **kwargs) -> None:
+    if raw:  # fixtures: `update_index` builds the index afterwards
+        return
+    if update_fields is not None and set(update_fields) <= DRAFT_FIELDS:
+        return
+    index_after_commit(instance, using=kwargs.get("using"))
+
+
+def _deleted(sender, instance, **kwargs) -> None:
+    remove_after_commit(instance, using=kwargs.get("using"))
+
+
+def register_signal_handlers() -> None:
+    """Keep every indexed model's documents current: our stand-in for modelsearch's
+    function of the same name, which updates the index on every single save, inside the
+    transaction (see ``SearchConfig.ready``)."""
+    from django.db.models.signals import post_delete, post_save
+    from modelsearch import index
+
+    for model in index.get_indexed_models():
+        if not getattr(model, "search_auto_update", True):
+            continue
+        label = model._meta.label_lower
+        post_save.connect(_saved, sender=model, dispatch_uid=f"search_index_saved_{label}")
+        post_delete.connect(_deleted, sender=model, dispatch_uid=f"search_index_deleted_{label}")

@@ -61,6 +61,9 @@ def create_draft_page(parent: Page, *, title: str, template_key: str, user) -> W
         language=getattr(parent.specific_deferred, "language", None) or WikiPage().language,
         edit_summary=_("Started from the template “%(name)s”") % {"name": template.label},
     )
-    parent.add_child(instance=page)
+    # The tree position comes from the parent's row as it is now, inside this transaction
+    # (which holds the write lock): a copy read before it may predate a sibling another
+    # process just added, and treebeard would hand out that sibling's path again.
+    Page.objects.get(pk=parent.pk).add_child(instance=page)
     page.save_revision(user=user, log_action=True)
     return page
