@@ -25,7 +25,7 @@ from wagtail.rich_text import expand_db_html
 
 from intranet.access import visible_pages
 from intranet.models import IntranetPage
-from wiki.rendering import LINK_ID, hidden_link, replace_page_links
+from wiki.rendering import LINK_ID, PAGE_LINK, hidden_link, replace_page_links
 
 # A paragraph holding nothing but one link, or nothing but one address, in stored rich text.
 STANDALONE = re.compile(
@@ -131,6 +131,13 @@ def _card(page: Page) -> str:
             "author": (owner.get_full_name() or owner.get_username()) if owner else "",
         },
     )
+
+
+def depends_on_reader(body: str) -> bool:
+    """Whether `render_post_body` may show this stored body differently to different readers
+    (a page-chooser link, or a paragraph that may become a card): callers that cache the
+    rendered body share it between all readers only when this is False."""
+    return bool(PAGE_LINK.search(body) or STANDALONE.search(body))
 
 
 def render_post_body(post, user) -> SafeString:

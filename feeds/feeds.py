@@ -188,14 +188,19 @@ class AtomScopeFeed(ScopeFeed):
     feed_type = AtomWithContent
 
 
+def search_query(request: HttpRequest) -> str:
+    """The saved search's words from ?q=, tidied; FeedError 400 when there are none."""
+    query = " ".join(request.GET.get("q", "").split())[:200]
+    if not query:
+        raise FeedError(400, _("Add ?q= with the words to search for."))
+    return query
+
+
 class SearchFeedMixin:
     kind = "search"
 
     def scope_arguments(self, request: HttpRequest, **kwargs) -> dict:
-        query = " ".join(request.GET.get("q", "").split())[:200]
-        if not query:
-            raise FeedError(400, _("Add ?q= with the words to search for."))
-        return {"query": query}
+        return {"query": search_query(request)}
 
 
 def feed_pair(kind: str, mixin: type | None = None) -> tuple[ScopeFeed, ScopeFeed]:

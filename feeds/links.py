@@ -33,6 +33,8 @@ class FeedLink:
     title: str
     rss_url: str
     atom_url: str
+    # The feed's subscribe dialog (an HTML page): its reader-ready addresses.
+    subscribe_url: str = ""
 
     def with_token(self, token: str | None, request=None) -> FeedLink:
         """Absolute URLs carrying `token` (for readers, which cannot log in)."""
@@ -42,7 +44,9 @@ class FeedLink:
                 url += ("&" if "?" in url else "?") + urlencode({"token": token})
             return request.build_absolute_uri(url) if request is not None else url
 
-        return FeedLink(self.title, tokenised(self.rss_url), tokenised(self.atom_url))
+        return FeedLink(
+            self.title, tokenised(self.rss_url), tokenised(self.atom_url), self.subscribe_url
+        )
 
 
 def feed_link(kind: str, title: str, *, query: str = "", **kwargs) -> FeedLink:
@@ -52,7 +56,22 @@ def feed_link(kind: str, title: str, *, query: str = "", **kwargs) -> FeedLink:
         title,
         _feed_url(name, kwargs) + suffix,
         _feed_url(f"{name}_atom", kwargs) + suffix,
+        _feed_url(f"{name}_subscribe", kwargs) + suffix,
     )
+
+
+def reader_token(request) -> str | None:
+    """The logged-in person's feed token, or None (no token, or it can no longer be
+    derived); read once per request, however many feed links the page shows."""
+    from feeds.models import FeedToken
+
+    if not hasattr(request, "_feed_reader_token"):
+        user = getattr(request, "user", None)
+        found = None
+        if user is not None and user.is_authenticated:
+            found = FeedToken.objects.filter(user=user).only("nonce", "token_hash").first()
+        request._feed_reader_token = found.token if found else None
+    return request._feed_reader_token
 
 
 _SLUG = "feed-slug-placeholder"

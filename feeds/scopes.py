@@ -8,8 +8,12 @@ Last-Modified so that a conditional request gets its 304 without loading entries
 
 What is cached, and why it is safe to share: a scope's precise version, per user, until
 the change stamp moves; a post's entry and a page's sanitized body, keyed on everything
-they are made of (published revision, place, author's name, site address). Which entries
-a reader gets is always decided by a fresh query through `intranet.access`, never by the
+they are made of (published revision, place, author's name, site address). A body is shown
+exactly as the page's own renderer shows it to this reader (`blogs.rendering`,
+`wiki.rendering`: links to pages the reader may not see become plain text); a body with
+links to other pages is therefore cached per view of the intranet (`visibility_key`) and
+content stamp, and only a body without them is shared by every reader. Which entries a
+reader gets is always decided by a fresh query through `intranet.access`, never by the
 cache.
 """
 
@@ -41,9 +45,11 @@ from wagtail.models import Page, PageLogEntry, Revision, Site
 from wagtail.rich_text import expand_db_html
 
 from blogs.models import BlogIndexPage, BlogPostPage
+from blogs.rendering import depends_on_reader, render_post_body
 from intranet.access import get_page_for_user, searchable_pages, visibility_key, visible_pages
 from intranet.models import IntranetPage, Membership, SpacePage
 from wiki.models import WikiPage, recent_changes
+from wiki.rendering import PAGE_LINK, WIKI_LINK, PageUrls, render_body
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +83,9 @@ ENTRY_ROW = (
 )
 # Sanitized bodies are keyed on the page's published revision, so they never go stale.
 BODY_CACHE_SECONDS = 7 * 24 * 3600
+# When a scope's version was first served (its Last-Modified), for as long as it holds;
+# a lost record only costs If-Modified-Since readers one full answer.
+MODIFIED_CACHE_SECONDS = 30 * 24 * 3600
 
 
 @dataclass
@@ -92,6 +101,28 @@ class Entry:
     content: str = ""
     categories: list[str] = field(default_factory=list)
     enclosure: Enclosure | None = None
+    # The body differs between readers: such an entry is never cached for everyone.
+    per_reader: bool = False
+
+
+@dataclass(frozen=True)
+class Body:
+    """A page's body as one reader's feed shows it: sanitized HTML and a plain-text summary
+    (HTML-escaped text, as feed descriptions are HTML)."""
+
+    content: str
+    summary: str
+    per_reader: bool = False
+
+
+@dataclass(frozen=True)
+class StoredBody:
+    """What is cached per published revision for every reader: the finished `body` when it
+    is the same for everyone, else the stored rich text to render for each view."""
+
+    body: Body | None = None
+    source: str = ""
+    space_id: int | None = None
 
 
 @dataclass
@@ -118,7 +149,8 @@ class FeedScope:
         """(Last-Modified, ETag) without loading entries: one cheap query (`change_stamp`)
         and, while nothing has changed since this scope's version was last worked out, the
         version from the cache. User, scope and limit are in the ETag so that no two users
-        or feeds share one."""
+        or feeds share one. Last-Modified is when this version was first served
+        (`_last_modified`), so that it moves whenever the ETag does, removals included."""
         key_source = repr(
             (
                 self.user.pk,
@@ -133,9 +165,32 @@ class FeedScope:
         key = "feeds:version:" + hashlib.sha256(key_source.encode()).hexdigest()
         cached = cache.get(key)
         if cached is None:
-            cached = self.precise_version()
+            newest, etag = self.precise_version()
+            cached = (self._last_modified(newest, etag), etag)
             cache.set(key, cached, VERSION_CACHE_SECONDS)
         return cached
+
+    def _last_modified(self, newest: datetime | None, etag: str) -> datetime:
+        """When the version `etag` was first served, and never before its newest item.
+
+        The newest item's time alone stays put when an item is removed, unpublished or
+        hidden, so a reader sending only If-Modified-Since got 304 for a feed that had
+        lost entries. A new version is therefore dated when it is first seen, at least a
+        second after the one before (HTTP dates have whole seconds). Without a record
+        (first fetch, or the cache lost it) nothing proves that no removal happened, so the
+        version is dated now: at worst a reader gets one full answer too many."""
+        source = repr((self.user.pk, self.request.path, self.limit, self.query))
+        key = "feeds:modified:" + hashlib.sha256(source.encode()).hexdigest()
+        seen = cache.get(key)
+        if seen is not None and seen[0] == etag:
+            return seen[1]
+        modified = timezone.now().replace(microsecond=0)
+        if seen is not None:
+            modified = max(modified, seen[1] + timedelta(seconds=1))
+        if newest is not None:
+            modified = max(modified, newest)
+        cache.set(key, (etag, modified), MODIFIED_CACHE_SECONDS)
+        return modified
 
     def precise_version(self) -> tuple[datetime | None, str]:
         """The version from the newest visible item and the visible count, in one query
@@ -196,12 +251,20 @@ class FeedScope:
         return change_stamp(self.user)
 
     @cached_property
+    def view_key(self) -> str:
+        return visibility_key(self.user)
+
+    @cached_property
+    def page_urls(self) -> PageUrls:
+        return PageUrls(self.request)
+
+    @cached_property
     def search_ids(self) -> list[int]:
         # The search filter is compiled from `searchable_pages` (the same rule as
         # visible_pages); entries are then loaded through visible_pages again. The ids are
         # shared by readers who see the same pages, until content changes (index updates
         # queued behind a publish show within SEARCH_CACHE_SECONDS).
-        source = repr((visibility_key(self.user), self.stamp[1:7], self.query, self.limit))
+        source = repr((self.view_key, self.stamp[1:7], self.query, self.limit))
         key = "feeds:search:" + hashlib.sha256(source.encode()).hexdigest()
         ids = cache.get(key)
         if ids is not None:
@@ -252,9 +315,15 @@ class FeedScope:
             )
             entries = self._post_entries(posts)
             fresh = {post.pk: entry for post, entry in zip(posts, entries, strict=True)}
-            # Without the enclosure: a rendition's URL may be signed and expire (S3).
+            # Without the enclosure: a rendition's URL may be signed and expire (S3). An
+            # entry whose body differs by reader is rebuilt each time (its body is cached
+            # per view in `_bodies`).
             cache.set_many(
-                {keys[pk]: replace(entry, enclosure=None) for pk, entry in fresh.items()},
+                {
+                    keys[pk]: replace(entry, enclosure=None)
+                    for pk, entry in fresh.items()
+                    if not entry.per_reader
+                },
                 ENTRY_CACHE_SECONDS,
             )
         images = {
@@ -321,24 +390,74 @@ class FeedScope:
             for post in posts
         ]
 
-    def _bodies(self, model, pages) -> dict[int, tuple[str, str]]:
-        """(sanitized HTML, plain-text summary) of each page's body, cached per published
-        revision and site address (links in it are made absolute). Visibility decides which
-        pages are asked for, never this cache, so sharing it between readers is safe. On a
-        miss the bodies are read in one query."""
+    def _bodies(self, model, pages) -> dict[int, Body]:
+        """Each page's body as its web page shows it to this reader, sanitized, with links
+        made absolute. Cached per published revision and site address; a body that links
+        to other pages is rendered by the page's own renderer for each view of the intranet
+        (`_reader_bodies`). Visibility decides which pages are asked for, never this cache.
+        On a miss the stored bodies are read in one query."""
         base = self.absolute("/")
         keys = {page.pk: body_cache_key(page, base) for page in pages}
         found = cache.get_many(list(keys.values()))
-        bodies = {pk: found[key] for pk, key in keys.items() if key in found}
-        missing = [pk for pk in keys if pk not in bodies]
+        stored = {pk: found[key] for pk, key in keys.items() if key in found}
+        missing = [pk for pk in keys if pk not in stored]
         if missing:
             fresh = {}
-            for pk, html in model.objects.filter(pk__in=missing).values_list("pk", "body"):
-                content = self.sanitize(expand_db_html(html))
-                summary = Truncator(strip_tags(content)).words(SUMMARY_WORDS)
-                bodies[pk] = fresh[keys[pk]] = (content, summary)
+            rows = model.objects.filter(pk__in=missing).values_list("pk", "body", "space_id")
+            for pk, html, space_id in rows:
+                if self._depends_on_reader(model, html or ""):
+                    value = StoredBody(source=html, space_id=space_id)
+                else:
+                    value = StoredBody(body=self._finish(expand_db_html(html or "")))
+                stored[pk] = fresh[keys[pk]] = value
+            cache.set_many(fresh, BODY_CACHE_SECONDS)
+        bodies = {pk: value.body for pk, value in stored.items() if value.body is not None}
+        per_reader = {pk: value for pk, value in stored.items() if value.body is None}
+        if per_reader:
+            bodies.update(self._reader_bodies(model, keys, per_reader))
+        return bodies
+
+    def _reader_bodies(
+        self, model, keys: dict[int, str], stored: dict[int, StoredBody]
+    ) -> dict[int, Body]:
+        """Bodies with links to other pages, as this reader's page shows them. Shared by
+        readers who see the same pages (`visibility_key`) until content changes anywhere
+        (the content stamp): a publish, move, unpublish or delete may change whether and
+        where a linked page can be seen, and what its preview card says."""
+        view = repr((self.view_key, self.stamp[1:7]))
+        digest = hashlib.sha256(view.encode()).hexdigest()[:24]
+        view_keys = {pk: f"{keys[pk]}:{digest}" for pk in stored}
+        found = cache.get_many(list(view_keys.values()))
+        bodies: dict[int, Body] = {}
+        fresh: dict[str, Body] = {}
+        for pk, key in view_keys.items():
+            body = found.get(key)
+            if body is None:
+                html = self._render_for_reader(model, pk, stored[pk])
+                body = fresh[key] = self._finish(html, per_reader=True)
+            bodies[pk] = body
+        if fresh:
             cache.set_many(fresh, BODY_CACHE_SECONDS)
         return bodies
+
+    @staticmethod
+    def _depends_on_reader(model, html: str) -> bool:
+        if model is BlogPostPage:
+            return depends_on_reader(html)
+        # Page-chooser and [[wiki]] links: what `wiki.rendering.render_body` resolves.
+        return bool(PAGE_LINK.search(html) or WIKI_LINK.search(html))
+
+    def _render_for_reader(self, model, pk: int, stored: StoredBody) -> str:
+        """The body through the same step its web page uses for this reader."""
+        if model is BlogPostPage:
+            return render_post_body(BlogPostPage(pk=pk, body=stored.source), self.user)
+        page = WikiPage(pk=pk, body=stored.source, space_id=stored.space_id)
+        return render_body(page, self.user, can_create=False, urls=self.page_urls)
+
+    def _finish(self, html: str, *, per_reader: bool = False) -> Body:
+        content = self.sanitize(html)
+        summary = Truncator(strip_tags(content)).words(SUMMARY_WORDS)
+        return Body(content, summary, per_reader)
 
     def _tag_names(self, posts) -> dict[int, list[str]]:
         through = BlogPostPage.tags.through
@@ -402,9 +521,9 @@ class FeedScope:
     # --- one entry -------------------------------------------------------------------------
 
     def _post_entry(
-        self, post: BlogPostPage, body: tuple[str, str] | None, tags: list[str], enclosures
+        self, post: BlogPostPage, body: Body | None, tags: list[str], enclosures
     ) -> Entry:
-        content, summary = body or ("", "")
+        body = body or Body("", "")
         return Entry(
             guid=self.tag_uri(post.first_published_at or post.date, f"post/{post.pk}"),
             title=post.title,
@@ -413,10 +532,12 @@ class FeedScope:
             author_link=self.person_link(post.owner),
             pubdate=post.date,
             updateddate=max(post.last_published_at or post.date, post.date),
-            description=post.teaser or summary,
-            content=content,
+            # The teaser is plain text (the page escapes it); feed descriptions are HTML.
+            description=escape(post.teaser) if post.teaser else body.summary,
+            content=body.content,
             categories=tags,
             enclosure=enclosures.get(post.pk),
+            per_reader=body.per_reader,
         )
 
     def _change_entry(self, change) -> Entry:
@@ -439,8 +560,8 @@ class FeedScope:
             categories=[page.space.title] if page.space_id and page.space else [],
         )
 
-    def _wiki_page_entry(self, page: WikiPage, body: tuple[str, str] | None) -> Entry:
-        content, summary = body or ("", "")
+    def _wiki_page_entry(self, page: WikiPage, body: Body | None) -> Entry:
+        body = body or Body("", "")
         author = page.latest_revision.user if page.latest_revision_id else page.owner
         published = page.first_published_at or page.last_published_at
         return Entry(
@@ -451,8 +572,8 @@ class FeedScope:
             author_link=self.person_link(author),
             pubdate=published,
             updateddate=page.last_published_at or published,
-            description=summary,
-            content=content,
+            description=body.summary,
+            content=body.content,
             categories=[page.space.title] if page.space else [],
         )
 

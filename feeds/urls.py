@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from django.views.decorators.http import require_safe
 
+import blogs.urls  # noqa: F401 - registers the <tag:...> path converter
 from feeds import views
 from feeds.feeds import SearchFeedMixin, feed_pair
 
@@ -12,10 +13,12 @@ def feed_view(feed):
 
 
 def feed_paths(route: str, name: str, kind: str, mixin: type | None = None) -> list:
+    """The RSS and Atom feed of a scope, and its subscribe dialog (for logged-in people)."""
     rss, atom = feed_pair(kind, mixin)
     return [
         path(f"{route}.rss", feed_view(rss), name=name),
         path(f"{route}.atom", feed_view(atom), name=f"{name}_atom"),
+        path(f"{route}/", views.subscribe, {"kind": kind}, name=f"{name}_subscribe"),
     ]
 
 
@@ -30,6 +33,6 @@ urlpatterns = [
     *feed_paths("spaces/<slug:slug>/blog", "blog", "blog"),
     *feed_paths("spaces/<slug:slug>/wiki", "wiki", "wiki"),
     *feed_paths("people/<str:username>", "person", "person"),
-    *feed_paths("tags/<str:tag>", "tag", "tag"),
+    *feed_paths("tags/<tag:tag>", "tag", "tag"),
     *feed_paths("search", "search", "search", SearchFeedMixin),
 ]

@@ -8,11 +8,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from feeds.actions import regenerate_feed_token, revoke_feed_token
-from feeds.links import available_feeds
+from feeds.actions import ensure_feed_token, regenerate_feed_token, revoke_feed_token
+from feeds.feeds import FeedError, plain_response, search_query
+from feeds.links import available_feeds, feed_link
 from feeds.models import FeedToken
+from feeds.scopes import DEFAULT_LIMIT, scope_for
 
 
 def _token_for(user) -> FeedToken | None:
@@ -34,6 +36,42 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
     )
     # The page shows secret URLs: never pass them to other sites as a referrer ("no-referrer"
     # would make browsers send "Origin: null" on our own forms, failing CSRF).
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def subscribe(request: HttpRequest, kind: str, **url_kwargs: str) -> HttpResponse:
+    """One feed's subscribe dialog, where the feed buttons of pages lead: the feed's
+    addresses with the person's token, ready for a reader, with copy buttons. A person
+    without a token makes it here with one POST (made on first use, never on a GET).
+    A hidden space or unknown person is 404, like the feed itself."""
+    query = ""
+    scope_kwargs: dict[str, str] = dict(url_kwargs)
+    if kind == "search":
+        try:
+            query = search_query(request)
+        except FeedError as error:
+            return plain_response(error.status, error.message)
+        scope_kwargs = {"query": query}
+    scope = scope_for(request, request.user, kind, DEFAULT_LIMIT, **scope_kwargs)
+    if request.method == "POST":
+        ensure_feed_token(request.user)
+        return redirect(request.get_full_path())
+    feed_token = _token_for(request.user)
+    token = feed_token.token if feed_token else None
+    link = feed_link(kind, scope.title, query=query, **url_kwargs)
+    response = render(
+        request,
+        "feeds/subscribe.html",
+        {
+            "feed": link,
+            "reader_feed": link.with_token(token, request) if token else None,
+            "feed_token": feed_token,
+        },
+    )
+    # Like the subscriptions page: secret URLs, never cached, never sent as a referrer.
     response.headers["Referrer-Policy"] = "same-origin"
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -1,6 +1,13 @@
 """`{% feed_autodiscovery %}` for base.html's <head>, and `{% current_feed as feed %}` for
 the feed buttons (templates/feeds/feed_buttons.html): both find the feed of the page being
-shown from the template context, without a query of their own where the page has its data."""
+shown from the template context, without a query of their own where the page has its data.
+
+The buttons open the feed's subscribe dialog. The autodiscovery links carry the logged-in
+person's feed token when they have one: browsers and extensions hand these addresses to
+feed readers, which cannot log in, so a tokenless one could only ever get a 401. The page
+showing them is that person's own (like /feeds/, which lists the same addresses), and a
+token that got out is revoked there. Without a token they stay plain (they work in this
+browser's session); the dialog makes the token on first use."""
 
 from __future__ import annotations
 
@@ -10,6 +17,7 @@ from feeds.links import (
     FeedLink,
     everything_link,
     person_link,
+    reader_token,
     search_link,
     space_links,
     tag_link,
@@ -53,7 +61,13 @@ def feed_for_context(context) -> FeedLink | None:
 
 @register.inclusion_tag("feeds/autodiscovery.html", takes_context=True)
 def feed_autodiscovery(context) -> dict:
-    return {"feed": feed_for_context(context)}
+    feed = feed_for_context(context)
+    request = context.get("request")
+    if feed is not None and request is not None:
+        token = reader_token(request)
+        if token:
+            feed = feed.with_token(token, request)
+    return {"feed": feed}
 
 
 @register.simple_tag(takes_context=True)

@@ -29,3 +29,24 @@
     }, 150);
   });
 })();
+
+// Copy buttons for feed addresses (templates/feeds/subscribe.html). Progressive: the
+// buttons stay hidden without JavaScript or a clipboard, and the address can be selected
+// in its read-only field.
+(function () {
+  if (!navigator.clipboard || !window.isSecureContext) return;
+  document.querySelectorAll("button[data-copy-target]").forEach(function (button) {
+    const field = document.getElementById(button.dataset.copyTarget);
+    if (!field) return;
+    const label = button.firstChild ? button.firstChild.textContent : "";
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(field.value).then(function () {
+        if (button.firstChild) button.firstChild.textContent = button.dataset.copiedLabel || label;
+        setTimeout(function () { if (button.firstChild) button.firstChild.textContent = label; }, 2000);
+      }, function () {
+        field.select();
+      });
+    });
+  });
+})();
