@@ -47,6 +47,7 @@ from wagtail.rich_text import expand_db_html
 from blogs.models import BlogIndexPage, BlogPostPage
 from blogs.rendering import depends_on_reader, render_post_body
 from intranet.access import get_page_for_user, searchable_pages, visibility_key, visible_pages
+from intranet.files import shareable_file_url
 from intranet.models import IntranetPage, Membership, SpacePage
 from wiki.models import WikiPage, recent_changes
 from wiki.rendering import PAGE_LINK, WIKI_LINK, PageUrls, render_body
@@ -513,7 +514,10 @@ class FeedScope:
                     length = 0
                 fresh[size_keys[pk]] = length
             mime_type = mimetypes.guess_type(rendition.file.name)[0] or "image/jpeg"
-            enclosures[pk] = Enclosure(self.absolute(rendition.url), str(length), mime_type)
+            # Readers fetch enclosures without a session: a grant for this reader and file,
+            # checked against what they may see when it is fetched.
+            url = self.absolute(shareable_file_url(self.user, rendition.url))
+            enclosures[pk] = Enclosure(url, str(length), mime_type)
         if fresh:
             cache.set_many(fresh, BODY_CACHE_SECONDS)
         return enclosures

@@ -332,3 +332,28 @@ def test_a_feed_costs_the_same_queries_for_10_and_200_posts(open_blog, editor, r
     for n in range(190):
         make_blog_post(open_blog, f"Later {n}", author=editor)
     assert queries() == at_10
+
+
+def test_a_feed_readers_enclosure_opens_without_a_session_only_while_the_reader_may_see_it(
+    private_blog, private_space, editor, reader, token_of
+):
+    from django.core.files.base import ContentFile
+    from django.test import Client
+    from wagtail.images import get_image_model
+
+    from intranet.actions import remove_member
+    from tests.blogs.conftest import png_bytes
+    from tests.factories import make_blog_post
+
+    image = get_image_model()(title="Plan", file=ContentFile(png_bytes(), "plan.png"))
+    image.save()
+    make_blog_post(
+        private_blog, "Pictured", author=editor, header_image=image, header_image_alt="Plan"
+    )
+    reader_app = Client()  # a feed reader: no session, only the token
+    feed = reader_app.get(f"/feeds/spaces/{private_space.slug}/blog.rss?token={token_of(reader)}")
+    href = parse(feed).entries[0].enclosures[0].href.removeprefix("http://testserver")
+    assert reader_app.get(href).status_code == 200
+    assert Client().get(href.split("?")[0]).status_code == 302  # no grant: log in first
+    remove_member(private_space, reader)
+    assert reader_app.get(href).status_code == 404
