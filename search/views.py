@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -123,12 +123,7 @@ def _active_filters(results: SearchResults, params: dict[str, str]) -> list[dict
 
 
 def _feed_url(query: str) -> str:
-    """The saved-search feed, once the feeds app offers it; its subscriptions page until then."""
+    """The search feed's subscribe page, which gives addresses that work in a reader."""
     if not query:
         return ""
-    for name in ("feeds:search", "feeds:search_rss", "feeds:saved_search"):
-        try:
-            return reverse(name) + "?" + urlencode({"q": query})
-        except NoReverseMatch:
-            continue
-    return reverse("feeds:subscriptions")
+    return reverse("feeds:search_subscribe") + "?" + urlencode({"q": query})

@@ -205,3 +205,10 @@ def test_facets_count_types_spaces_authors_and_months(reader, editor, open_wiki,
     assert {v.label for v in facets["space"]} == {"Open Kitchen", "Zanzibar Secret"}
     assert [(v.value, v.count) for v in facets["author"]] == [(editor.username, 2)]
     assert sum(v.count for v in facets["date"]) == 2
+
+
+def test_subscribing_to_a_search_opens_the_page_with_reader_addresses(client_for, reader, open_wiki):
+    client = client_for(reader)
+    body = client.get("/search/?q=kitchen+rules").content.decode()
+    assert 'href="/feeds/search/?q=kitchen+rules"' in body
+    assert client.get("/feeds/search/?q=kitchen+rules").status_code == 200
