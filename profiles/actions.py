@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from wagtail.search.index import insert_or_update_object
 
 from profiles.models import (
     Endorsement,
@@ -21,6 +20,7 @@ from profiles.models import (
     SpokenLanguage,
     manager_would_loop,
 )
+from search.index_queue import index_after_commit
 
 
 def can_edit_profile(actor, profile: Profile) -> bool:
@@ -79,14 +79,14 @@ def set_skill(profile: Profile, name: str, level: int, *, actor) -> ProfileSkill
     )
     # Skills are part of the person's search document; the through model saves no signal
     # that reaches the profile's index entry.
-    insert_or_update_object(profile)
+    index_after_commit(profile)
     return profile_skill
 
 
 def remove_skill(profile: Profile, skill: Skill, *, actor) -> None:
     require_edit_profile(actor, profile)
     ProfileSkill.objects.filter(profile=profile, skill=skill).delete()
-    insert_or_update_object(profile)
+    index_after_commit(profile)
 
 
 def endorse(profile_skill: ProfileSkill, *, endorser) -> Endorsement:
