@@ -30,8 +30,12 @@ run: install
 	@echo ""
 	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
+# The suite runs in parallel, one process per core (pytest-xdist); each process has its own
+# test database and every test its own search index. TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
+
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 test-fast: install
 	$(PY) -m pytest -m "not e2e" -x $(PYTEST_ARGS)
