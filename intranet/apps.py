@@ -46,3 +46,15 @@ class IntranetConfig(AppConfig):
         for action_class in (PublishRevisionAction, UnpublishAction, UnpublishPageAction):
             make_execute_atomic(action_class)
         signal_handlers.register()
+
+        from intranet.access import is_employee, searchable_pages
+        from intranet.models import IntranetPage, SpacePage
+        from search.registry import register_pages
+
+        # Search imports no app: this tells it which pages there are and who may see them.
+        register_pages(
+            base_model=IntranetPage,
+            space_model=SpacePage,
+            searchable=searchable_pages,
+            may_search=is_employee,
+        )

@@ -43,3 +43,15 @@ class ProfilesConfig(AppConfig):
         post_save.connect(
             reindex_profile_with_user, sender=get_user_model(), dispatch_uid="profiles.reindex"
         )
+
+        from django.urls import reverse
+
+        from profiles.models import Department, Profile
+        from search.registry import register_people
+
+        # Search imports no app: this tells it who the people are and where their pages are.
+        register_people(
+            model=Profile,
+            department_model=Department,
+            url_for=lambda username: reverse("profiles:detail", args=[username]),
+        )

@@ -9,7 +9,7 @@ from modelsearch.query import MATCH_ALL
 from modelsearch.test.testapp import models
 
 from search.analyzers import BilingualAnalyzer, mark_language, query_terms, spelling_words
-from search.backends.whoosh import _edit_distance
+from search.backends.whoosh.backend import _edit_distance
 from tests.search.conftest import make_book
 
 pytestmark = pytest.mark.django_db

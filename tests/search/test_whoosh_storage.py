@@ -10,8 +10,7 @@ import pytest
 from modelsearch.query import MATCH_ALL
 from modelsearch.test.testapp import models
 
-from search.backends import whoosh
-from search.backends.whoosh import IndexUnavailable
+from search.backends.whoosh import IndexUnavailable, writes
 from tests.search.conftest import make_book, rebuild, titles
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +95,7 @@ def test_writes_to_a_corrupt_index_do_not_fail_and_a_rebuild_recovers(backend):
 def test_a_write_that_finds_the_index_locked_is_queued_and_applied_by_the_next_writer(
     backend, monkeypatch
 ):
-    monkeypatch.setattr(whoosh, "WRITE_LOCK_TIMEOUT", 0.0)
+    monkeypatch.setattr(writes, "WRITE_LOCK_TIMEOUT", 0.0)
     index = backend.get_index_for_model(models.Book)
     other_process_writer = index.store.open_generation(index.store.ensure_live()).writer()
     backend.add(make_book("Reisekosten"))
@@ -134,7 +133,7 @@ def _write_adverts(index_dir: str, writer: int, force_queue: bool) -> None:
 
     if force_queue:
         # Give up on the lock at once, so most writes go through the queue.
-        whoosh.WRITE_LOCK_TIMEOUT = 0.0
+        writes.WRITE_LOCK_TIMEOUT = 0.0
     backend = get_search_backend("default")
     for n in range(ADVERTS_PER_WRITER):
         advert = models.AdvertWithCustomUUIDPrimaryKey(
