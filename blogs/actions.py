@@ -10,7 +10,6 @@ import re
 
 import nh3
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -23,16 +22,19 @@ from wagtail.log_actions import log
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
 
 from blogs.models import (
+    MENTION,
     BlogIndexPage,
     BlogPostPage,
     BlogsRootPage,
     Comment,
     Reaction,
     comment_max_length,
+    users_mentioned_in,
 )
+from intranet.actions import page_permission
 from intranet.models import SpacePage
+from intranet.people import display_name
 
-MENTION = re.compile(r"(?<![\w@/.:])@([A-Za-z0-9_.+-]{2,150})")
 BLOGGERS_GROUP = "Bloggers"
 BLOG_IMAGES_COLLECTION = "Blog images"
 # What the owner of a personal blog may do there. "change" covers only their own blog: no
@@ -53,12 +55,6 @@ class RateLimited(Exception):
 
 def personal_blog_group_name(user) -> str:
     return f"blog-{user.pk}"
-
-
-def _page_permission(codename: str) -> Permission:
-    return Permission.objects.get(
-        content_type__app_label="wagtailcore", codename=f"{codename}_page"
-    )
 
 
 def bloggers_group() -> Group:
@@ -103,7 +99,7 @@ def start_personal_blog(user) -> BlogIndexPage:
     group, _created = Group.objects.get_or_create(name=personal_blog_group_name(user))
     for codename in PERSONAL_BLOG_PERMISSIONS:
         GroupPagePermission.objects.get_or_create(
-            group=group, page=blog, permission=_page_permission(codename)
+            group=group, page=blog, permission=page_permission(codename)
         )
     user.groups.add(group, bloggers_group())
     return blog
@@ -112,7 +108,7 @@ def start_personal_blog(user) -> BlogIndexPage:
 def _make_personal_blog(user) -> BlogIndexPage:
     root = BlogsRootPage.objects.get()
     blog = BlogIndexPage(
-        title=user.get_full_name() or user.get_username(),
+        title=display_name(user),
         slug=_free_blog_slug(root, user),
         author=user,
         owner=user,
@@ -126,7 +122,7 @@ def _make_personal_blog(user) -> BlogIndexPage:
 
 
 @transaction.atomic
-def space_blog_for(space: SpacePage, *, actor=None) -> BlogIndexPage:
+def ensure_space_blog(space: SpacePage, *, actor=None) -> BlogIndexPage:
     """The space's blog at /spaces/<space>/blog/, made on first use. Space editors write in
     it through the permissions the space already grants on its subtree."""
     blog = BlogIndexPage.objects.child_of(space).first()
@@ -164,20 +160,14 @@ def render_comment(text: str) -> str:
     """Plain text to safe HTML: escaped, paragraphs, links made clickable, @mentions of
     colleagues linked to their profiles; then nh3 keeps only a, p and br."""
     html = urlize(text, nofollow=True, autoescape=True)
-    names = {match.rstrip(".") for match in MENTION.findall(html)}
-    people = set(
-        get_user_model()
-        .objects.filter(username__in=names, is_active=True)
-        .values_list("username", flat=True)
-    )
+    people = {user.get_username() for user in users_mentioned_in(html)}
 
     def mention(match: re.Match) -> str:
-        name = match.group(1).rstrip(".")
+        name = match.group(1)
         if name not in people:
             return match.group(0)
         url = reverse("profiles:detail", args=[name])
-        rest = match.group(1)[len(name) :]
-        return f'<a href="{escape(url)}" class="mention">@{escape(name)}</a>{rest}'
+        return f'<a href="{escape(url)}" class="mention">@{escape(name)}</a>'
 
     html = MENTION.sub(mention, html)
     return nh3.clean(

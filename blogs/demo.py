@@ -15,6 +15,7 @@ from wagtail.models import Collection
 from blogs import actions
 from blogs.models import BlogIndexPage, BlogPostPage, Comment, Reaction
 from intranet.demo import TOPICS, DemoContext, paragraphs
+from intranet.models import Role, roles_at_least
 
 SUBTITLE = {"en": "what you need to know", "de": "das Wichtigste"}
 TAGS = {
@@ -90,11 +91,11 @@ def seed(ctx: DemoContext) -> None:
                 writers = [
                     m.user
                     for m in space.memberships.filter(
-                        role__in=["editor", "moderator", "admin"]
+                        role__in=roles_at_least(Role.EDITOR)
                     ).select_related("user")
                 ]
                 author = writers[i % len(writers)] if writers else users[0]
-                blog = actions.space_blog_for(space, actor=author)
+                blog = actions.ensure_space_blog(space, actor=author)
             else:
                 author = users[i % len(users)]
                 blog = actions.start_personal_blog(author)

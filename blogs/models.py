@@ -8,9 +8,11 @@ the post may read them, and nobody else.
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import date
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page as PaginatorPage
@@ -358,21 +360,6 @@ class BlogPostPage(ReadOnlyServeMixin, IntranetPage):
         )
 
     @classmethod
-    def feed_items_for(
-        cls,
-        user,
-        *,
-        space: SpacePage | None = None,
-        blog: BlogIndexPage | None = None,
-        author=None,
-        tag: str | None = None,
-        limit: int = 50,
-    ) -> models.QuerySet[BlogPostPage]:
-        """Public query for feeds: the newest posts `user` may read (owner, space, header
-        image joined; tags prefetched)."""
-        return cls.listing_for(user, space=space, blog=blog, author=author, tag=tag)[:limit]
-
-    @classmethod
     def latest_for(cls, user, limit: int = 10, space=None) -> models.QuerySet[BlogPostPage]:
         """The newest posts the user may see, optionally only those in one space."""
         return cls.listing_for(user, space=space)[:limit]
@@ -517,6 +504,20 @@ def comment_max_length() -> int:
     return getattr(settings, "BLOG_COMMENT_MAX_LENGTH", 5000)
 
 
+# An @mention of a colleague: "@" and a username, but not inside a word, an e-mail address
+# or a link ("anna@example.com", "https://example.com/@anna"). Usernames may hold dots; a
+# dot at the end is the sentence's, not the name's ("Thanks @anna." mentions anna).
+MENTION = re.compile(r"(?<![\w@/.:])@([A-Za-z0-9_.+-]{1,149}[A-Za-z0-9_+-])")
+
+
+def users_mentioned_in(text: str) -> list:
+    """The active colleagues @mentioned in `text` (plain or rendered comment text)."""
+    names = set(MENTION.findall(text or ""))
+    if not names:
+        return []
+    return list(get_user_model().objects.filter(username__in=names, is_active=True))
+
+
 class Comment(models.Model):
     """A reader's comment on a post, or a reply to one (one level of threading)."""
 
@@ -558,6 +559,10 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author} on {self.post_id}: {self.body[:40]}"
+
+    def mentioned_users(self) -> list:
+        """The active colleagues this comment @mentions."""
+        return users_mentioned_in(self.body)
 
     @classmethod
     def visible_to(cls, user) -> models.QuerySet[Comment]:

@@ -25,6 +25,7 @@ from wagtail.rich_text import expand_db_html
 
 from intranet.access import visible_pages
 from intranet.models import IntranetPage
+from intranet.people import display_name
 from wiki.rendering import LINK_ID, PAGE_LINK, hidden_link, replace_page_links
 
 # A paragraph holding nothing but one link, or nothing but one address, in stored rich text.
@@ -128,7 +129,7 @@ def _card(page: Page) -> str:
             "type_label": page.specific_class._meta.verbose_name if page.specific_class else "",
             "space": page.space if page.space_id and page.space_id != page.pk else None,
             "teaser": _teaser(page),
-            "author": (owner.get_full_name() or owner.get_username()) if owner else "",
+            "author": display_name(owner),
         },
     )
 

@@ -50,7 +50,7 @@ def write(request: HttpRequest) -> HttpResponse:
         space = get_page_for_user(request.user, SpacePage.objects.all(), slug=slug)
         if not can_write_in_space(request.user, space):
             raise PermissionDenied(_("Only this space's editors write in its blog."))
-        blog = actions.space_blog_for(space, actor=request.user)
+        blog = actions.ensure_space_blog(space, actor=request.user)
     else:
         blog = actions.start_personal_blog(request.user)
     return redirect(blog.add_post_url)

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import Http404
@@ -14,6 +12,7 @@ from django.utils.translation import gettext
 from wagtail.log_actions import log
 from wagtail.models import Page
 
+from blogs.actions import hide_comment
 from community.models import (
     Acknowledgement,
     ActiveReader,
@@ -29,8 +28,6 @@ from community.models import (
     week_start,
 )
 from intranet.access import can_moderate_space, can_view, is_employee
-
-MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_.+-]{2,150})")
 
 
 def space_id_of(page: Page | None) -> int | None:
@@ -49,7 +46,9 @@ def follow(user, kind: str, target) -> Follow:
         raise Http404
     if kind == Follow.Kind.PERSON and (target == user or not target.is_active):
         raise Http404
-    lookup = {"user": user, "kind": kind, _field(kind): target}
+    if kind == Follow.Kind.TAG:
+        target = Follow.tag_key(target)
+    lookup = {"user": user, "kind": kind, Follow.target_field(kind): target}
     try:
         with transaction.atomic():
             follow, _ = Follow.objects.get_or_create(**lookup)
@@ -59,11 +58,9 @@ def follow(user, kind: str, target) -> Follow:
 
 
 def unfollow(user, kind: str, target) -> None:
-    Follow.objects.filter(user=user, kind=kind, **{_field(kind): target}).delete()
-
-
-def _field(kind: str) -> str:
-    return {"space": "space", "person": "person", "tag": "tag", "page": "page"}[kind]
+    if kind == Follow.Kind.TAG:
+        target = Follow.tag_key(target)
+    Follow.objects.filter(user=user, kind=kind, **{Follow.target_field(kind): target}).delete()
 
 
 # --- activity and notifications --------------------------------------------------------
@@ -123,13 +120,6 @@ def notify(
         if delivery == Delivery.IMMEDIATE:
             send_notification_email.enqueue(notification.pk)
     return made
-
-
-def mentioned_users(text: str):
-    names = set(MENTION.findall(text or ""))
-    if not names:
-        return []
-    return list(get_user_model().objects.filter(username__in=names, is_active=True))
 
 
 def mark_all_read(user) -> int:
@@ -258,7 +248,8 @@ def _notify_report_outcome(report: Report) -> None:
 
 
 def _set_comment_hidden(report: Report, hidden: bool, moderator) -> None:
-    """Hide or show the reported comment: only ever one on the reported page."""
+    """Hide or show the reported comment (only ever one on the reported page) through the
+    blogs' one hide action, so it records who hid it and is logged as on the post."""
     from django.apps import apps
 
     comment = (
@@ -268,9 +259,7 @@ def _set_comment_hidden(report: Report, hidden: bool, moderator) -> None:
     )
     if comment is None:
         return
-    comment.is_hidden = hidden
-    comment.hidden_by = moderator if hidden else None
-    comment.save(update_fields=["is_hidden", "hidden_by"])
+    hide_comment(comment, moderator, hidden=hidden)
 
 
 # --- reading counts for the dashboard ----------------------------------------------------

@@ -21,25 +21,17 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from intranet.access import hidden_spaces, is_employee, visible_pages, visible_spaces
-from intranet.models import ROLE_RANK, Membership, Role
-
-
-def visible_rows(user, queryset: models.QuerySet) -> models.QuerySet:
-    """Rows (with `page` and `space` foreign keys) that point only at things `user` may see.
-
-    Uses the visibility rule's own `hidden_spaces`; a row about a page additionally needs
-    that page to be live."""
-    if not is_employee(user):
-        return queryset.none()
-    queryset = queryset.filter(Q(page__isnull=True) | Q(page__live=True))
-    if user.is_superuser:
-        return queryset
-    return queryset.exclude(space_id__in=hidden_spaces(user))
-
+from intranet.access import (
+    hidden_spaces,
+    is_employee,
+    visible_pages,
+    visible_rows,
+    visible_spaces,
+)
+from intranet.models import Membership, Role, roles_at_least
 
 # Roles that moderate a space's content (moderators and everyone ranked above them).
-MODERATING_ROLES = [role for role in Role if ROLE_RANK[role] >= ROLE_RANK[Role.MODERATOR]]
+MODERATING_ROLES = roles_at_least(Role.MODERATOR)
 
 
 def week_start(day: date) -> date:
@@ -97,6 +89,22 @@ class Follow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} follows {self.kind}"
+
+    @classmethod
+    def target_field(cls, kind: str) -> str:
+        """The field that holds what a follow of `kind` follows (KeyError for other kinds)."""
+        return {
+            cls.Kind.SPACE: "space",
+            cls.Kind.PERSON: "person",
+            cls.Kind.TAG: "tag",
+            cls.Kind.PAGE: "page",
+        }[kind]
+
+    @staticmethod
+    def tag_key(name: str) -> str:
+        """How a followed tag is stored and matched. Tags are the same tag in any case
+        (TAGGIT_CASE_INSENSITIVE), so following "Kubernetes" follows "KUBERNETES" too."""
+        return name.strip().lower()[:100]
 
 
 class Activity(models.Model):

@@ -16,9 +16,10 @@ from wagtail.models import Page
 from wagtail.signals import page_published
 
 from community import actions
-from community.models import Activity, Follow, Notification, Report
+from community.models import MODERATING_ROLES, Activity, Follow, Notification, Report
 from community.stream import bump_activity_generation
 from intranet.models import IntranetPage
+from intranet.people import display_name
 from intranet.signal_handlers import page_space_changed
 
 
@@ -33,7 +34,8 @@ def on_page_published(sender, instance, revision=None, **kwargs) -> None:
         if Activity.objects.filter(kind=Activity.Kind.POST, page=page).exists():
             return
         actions.record_activity(Activity.Kind.POST, actor=actor, page=page, summary=page.title)
-        tags = list(page.tags.names()) if hasattr(page, "tags") else []
+        # Followed tags are stored by `Follow.tag_key`; the post's tags keep their case.
+        tags = [Follow.tag_key(name) for name in page.tags.names()]
         followers = (
             Follow.objects.filter(
                 kind__in=["space", "person", "tag"],
@@ -70,9 +72,8 @@ def _q(**kwargs):
 
 
 def _display(user) -> str:
-    if user is None:
-        return _("Someone")
-    return user.get_full_name() or user.get_username()
+    """The person's name in a notification; "Someone" when there is no person to name."""
+    return display_name(user) or _("Someone")
 
 
 def on_user_saved(sender, instance, created, raw=False, **kwargs) -> None:
@@ -98,7 +99,7 @@ def on_join_request_saved(sender, instance, created, raw=False, **kwargs) -> Non
     moderators = [
         m.user
         for m in Membership.objects.filter(
-            space=instance.space, role__in=["moderator", "admin"]
+            space=instance.space, role__in=MODERATING_ROLES
         ).select_related("user")
     ]
     actions.notify(
@@ -119,8 +120,7 @@ def on_comment_saved(sender, instance, created, raw=False, **kwargs) -> None:
     author = instance.author
     name = _display(author)
     actions.record_activity(Activity.Kind.COMMENT, actor=author, page=post, summary=post.title)
-    text_body = getattr(instance, "body", "") or getattr(instance, "text", "")
-    mentioned = actions.mentioned_users(text_body)
+    mentioned = instance.mentioned_users()
     actions.notify(
         mentioned,
         Notification.Kind.MENTION,

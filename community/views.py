@@ -49,7 +49,7 @@ def _follow_target(request: HttpRequest, kind: str, key: str):
     if kind == Follow.Kind.PERSON:
         return get_object_or_404(get_user_model(), username=key, is_active=True)
     if kind == Follow.Kind.TAG:
-        key = key.strip().lower()[:100]
+        key = Follow.tag_key(key)
         if not key:
             raise Http404
         return key

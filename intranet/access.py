@@ -16,11 +16,11 @@ import hashlib
 from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from wagtail.models import Page
 
-from intranet.models import ROLE_RANK, IntranetPage, Membership, Role, SpacePage, Visibility
+from intranet.models import IntranetPage, Membership, Role, SpacePage, Visibility, role_includes
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -98,6 +98,21 @@ def visible_spaces(user: AnyUser) -> QuerySet[SpacePage]:
     return visible_pages(user, SpacePage.objects.all())
 
 
+M = TypeVar("M", bound=Model)
+
+
+def visible_rows(user: AnyUser, queryset: QuerySet[M]) -> QuerySet[M]:
+    """Rows about a page or a space (a model with `page` and `space` foreign keys, such as
+    activity) that point only at things `user` may see: a row about a page needs that page
+    live, and a row's stored `space` must not be hidden from the user."""
+    if not is_employee(user):
+        return queryset.none()
+    queryset = queryset.filter(Q(page__isnull=True) | Q(page__live=True))
+    if user.is_superuser:
+        return queryset
+    return queryset.exclude(space_id__in=hidden_spaces(user))
+
+
 def can_view(user: AnyUser, obj) -> bool:
     """Whether `user` may read `obj`: a page, or anything with a `page` attribute."""
     if not is_employee(user):
@@ -132,8 +147,7 @@ def has_space_role(user: AnyUser, space: SpacePage, role: str) -> bool:
         return False
     if user.is_superuser:
         return True
-    current = space_role(user, space)
-    return current is not None and ROLE_RANK[Role(current)] >= ROLE_RANK[Role(role)]
+    return role_includes(space_role(user, space), role)
 
 
 def can_write_in_space(user: AnyUser, space: SpacePage) -> bool:

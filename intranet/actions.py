@@ -50,7 +50,8 @@ def space_group_name(space: SpacePage, role: str) -> str:
     return f"space-{space.pk}-{role}"
 
 
-def _page_permission(codename: str) -> Permission:
+def page_permission(codename: str) -> Permission:
+    """Wagtail's page permission `codename` ("add", "change", "publish", ...)."""
     return Permission.objects.get(
         content_type__app_label="wagtailcore", codename=f"{codename}_page"
     )
@@ -69,7 +70,7 @@ def sync_space_permissions(space: SpacePage) -> dict[str, Group]:
             codenames = [c for c in codenames if c != "publish"]
         group, _created = Group.objects.get_or_create(name=space_group_name(space, role))
         groups[role] = group
-        wanted = {_page_permission(c).pk for c in codenames}
+        wanted = {page_permission(c).pk for c in codenames}
         GroupPagePermission.objects.filter(group=group, page=space).exclude(
             permission_id__in=wanted
         ).delete()

@@ -234,6 +234,7 @@ class SpacePage(IntranetPage):
                 "may_manage": (my_role == Role.ADMIN or user.is_superuser)
                 and can_manage_space(user, self),
                 "my_role": my_role,
+                "may_write": role_includes(my_role, Role.EDITOR),
                 "my_role_label": Role(my_role).label if my_role else "",
                 "join_requested": bool(
                     not my_role and self.join_requests.filter(user=user).exists()
@@ -290,7 +291,18 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Space admin")
 
 
+# The one ranking of roles: each role may do everything the roles ranked below it may.
 ROLE_RANK = {Role.READER: 1, Role.EDITOR: 2, Role.MODERATOR: 3, Role.ADMIN: 4}
+
+
+def role_includes(held: str | None, wanted: str) -> bool:
+    """Whether someone holding `held` (None: no role) may do what `wanted` may."""
+    return bool(held) and ROLE_RANK[Role(held)] >= ROLE_RANK[Role(wanted)]
+
+
+def roles_at_least(role: str) -> list[Role]:
+    """`role` and every role ranked above it, for `role__in` filters."""
+    return [held for held in Role if role_includes(held, role)]
 
 
 class Membership(models.Model):
@@ -315,9 +327,6 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.space} ({self.role})"
-
-    def has_role(self, role: str) -> bool:
-        return ROLE_RANK[Role(self.role)] >= ROLE_RANK[Role(role)]
 
 
 class JoinRequest(models.Model):

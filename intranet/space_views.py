@@ -21,6 +21,7 @@ from intranet.access import can_manage_space, can_moderate_space, get_page_for_u
 from intranet.access import require_space_role as require_role
 from intranet.forms import AddMemberForm, JoinForm, RoleForm, SpaceSettingsForm
 from intranet.models import JoinRequest, Membership, Role, SpacePage, Visibility
+from intranet.people import display_name
 
 MEMBERS_PER_PAGE = 50
 
@@ -88,8 +89,7 @@ def add_member(request: HttpRequest, slug: str) -> HttpResponse:
     actions.set_member_role(space, user, role, actor=request.user)
     messages.success(
         request,
-        _("%(name)s is now %(role)s.")
-        % {"name": user.get_full_name() or user.username, "role": Role(role).label},
+        _("%(name)s is now %(role)s.") % {"name": display_name(user), "role": Role(role).label},
     )
     return redirect(_members_url(space))
 

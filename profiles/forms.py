@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.validators import ProhibitNullCharactersValidator, URLValidator
 from django.utils.translation import gettext_lazy as _
 
+from intranet.people import display_name
 from profiles.models import (
     SPOKEN_LANGUAGES,
     Department,
@@ -129,7 +130,7 @@ class ProfileForm(forms.ModelForm):
         if manager_would_loop(self.instance.user_id, manager.pk):
             raise forms.ValidationError(
                 _("%(name)s already reports to this person; that would make a loop."),
-                params={"name": manager.get_full_name() or manager.username},
+                params={"name": display_name(manager)},
             )
         return manager
 

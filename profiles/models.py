@@ -11,6 +11,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
+from intranet import people
+
 # How far up a reporting line we walk; deeper org charts are a data error, not a company.
 MAX_REPORTING_DEPTH = 50
 
@@ -219,13 +221,7 @@ class Profile(index.Indexed, models.Model):
 
     @property
     def display_name(self) -> str:
-        return self.user.get_full_name() or self.user.get_username()
-
-    @property
-    def initials(self) -> str:
-        user = self.user
-        letters = (user.first_name[:1] + user.last_name[:1]) or user.get_username()[:1]
-        return letters.upper()
+        return people.display_name(self.user)
 
     def get_absolute_url(self) -> str:
         return reverse("profiles:detail", args=[self.user.get_username()])
@@ -253,7 +249,7 @@ class Profile(index.Indexed, models.Model):
     def spoken_language_codes(self) -> list[str]:
         return [lang.code for lang in self.spoken_languages.all()]
 
-    def visible_to(self, viewer) -> dict[str, bool]:
+    def fields_visible_to(self, viewer) -> dict[str, bool]:
         """Which optional fields `viewer` may see: the person and site admins see all."""
         everything = viewer.pk == self.user_id or viewer.is_superuser
         return {

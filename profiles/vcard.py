@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from intranet.people import display_name
+
 
 def escape(value: str) -> str:
     """Escape a text value: backslash, comma, semicolon and line breaks (RFC 6350 3.4)."""
@@ -32,7 +34,7 @@ def fold(line: str) -> str:
 
 def vcard_for(person, shows: dict[str, bool]) -> str:
     profile = person.profile
-    full_name = person.get_full_name() or person.get_username()
+    full_name = display_name(person)
     lines = [
         "BEGIN:VCARD",
         "VERSION:4.0",

@@ -123,7 +123,7 @@ def detail(request: HttpRequest, username: str) -> HttpResponse:
         {
             "person": person,
             "profile": profile,
-            "shows": profile.visible_to(request.user),
+            "shows": profile.fields_visible_to(request.user),
             "skills": skills,
             "languages": profile.spoken_languages.all(),
             "reporting_line": list(reversed(profile.reporting_line())),
@@ -237,7 +237,7 @@ def endorse(request: HttpRequest, username: str, skill: str) -> HttpResponse:
 def vcard(request: HttpRequest, username: str) -> HttpResponse:
     person = get_person(request.user, username)
     response = HttpResponse(
-        vcard_for(person, person.profile.visible_to(request.user)),
+        vcard_for(person, person.profile.fields_visible_to(request.user)),
         content_type="text/vcard; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{person.username}.vcf"'

@@ -5,6 +5,7 @@ then generated pages up to `--wiki`."""
 from __future__ import annotations
 
 from intranet.demo import TOPICS, DemoContext, paragraphs
+from intranet.models import Role, roles_at_least
 from wiki.models import WikiPage
 
 # (slug, parent slug or None, language, title, [(body, summary), ...]) per space index.
@@ -153,7 +154,7 @@ HANDWRITTEN: dict[int, list[tuple[str, str | None, str, str, list[tuple[str, str
 def _authors(space, fallback: list) -> list:
     members = [
         m.user
-        for m in space.memberships.filter(role__in=["editor", "moderator", "admin"])
+        for m in space.memberships.filter(role__in=roles_at_least(Role.EDITOR))
         .select_related("user")
         .order_by("pk")[:3]
     ]

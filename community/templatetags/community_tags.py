@@ -58,7 +58,9 @@ def activity_stream(context, limit: int = 15):
 def follow_button(context, kind: str, target, key=None):
     """A follow/unfollow button with the follower count, for a space, person, tag or page."""
     user = context["request"].user
-    field = {"space": "space", "person": "person", "tag": "tag", "page": "page"}[kind]
+    field = Follow.target_field(kind)
+    if kind == Follow.Kind.TAG:
+        target = Follow.tag_key(target)
     # The count and whether I am among them, in one query.
     figures = Follow.objects.filter(kind=kind, **{field: target}).aggregate(
         count=Count("pk"), mine=Count("pk", filter=Q(user_id=user.pk))

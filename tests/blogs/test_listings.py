@@ -143,11 +143,11 @@ def test_home_and_space_pages_show_newest_posts_the_reader_may_see(
     assert "Soup of the day" in space
 
 
-def test_feed_items_for_is_newest_first_and_visible_only(outsider, reader, open_post, private_post):
-    assert list(BlogPostPage.feed_items_for(outsider)) == [open_post]
-    assert list(BlogPostPage.feed_items_for(reader)) == [private_post, open_post]
-    assert list(BlogPostPage.feed_items_for(reader, tag="nothing")) == []
-    assert list(BlogPostPage.feed_items_for(reader, author=reader)) == []
+def test_listing_for_is_newest_first_and_visible_only(outsider, reader, open_post, private_post):
+    assert list(BlogPostPage.listing_for(outsider)) == [open_post]
+    assert list(BlogPostPage.listing_for(reader)) == [private_post, open_post]
+    assert list(BlogPostPage.listing_for(reader, tag="nothing")) == []
+    assert list(BlogPostPage.listing_for(reader, author=reader)) == []
 
 
 def _bulk_posts(blog, author, count: int, image=None) -> None:
@@ -219,8 +219,12 @@ def test_listings_cost_the_same_queries_for_ten_and_many_posts(
     assert few == many
 
 
-def test_a_space_page_offers_its_editors_a_way_to_write(client_for, editor, reader, open_space):
-    assert "Write a post in this space" in client_for(editor).get(open_space.url).content.decode()
+def test_a_space_page_offers_its_editors_a_way_to_write(
+    client_for, editor, moderator, space_admin, reader, open_space
+):
+    for writer in (editor, moderator, space_admin):
+        page = client_for(writer).get(open_space.url).content.decode()
+        assert "Write a post in this space" in page, writer
     assert (
         "Write a post in this space" not in client_for(reader).get(open_space.url).content.decode()
     )

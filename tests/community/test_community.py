@@ -386,7 +386,7 @@ def test_a_reported_comment_is_shown_to_moderators_and_hidden_by_the_queue(
     from blogs import actions as blog_actions
     from tests.factories import make_blog_post
 
-    post = make_blog_post(blog_actions.space_blog_for(open_space), "Menu", author=editor)
+    post = make_blog_post(blog_actions.ensure_space_blog(open_space), "Menu", author=editor)
     comment = blog_actions.add_comment(post, reader, "Buy <b>pills</b> at spam.example @editor")
     blog_actions.report_comment(comment, editor, "Spam")
     queue = client_for(moderator).get("/moderation/").content.decode()
@@ -403,7 +403,7 @@ def test_a_mention_notifies_only_colleagues_who_can_read_the_post(
     from blogs import actions as blog_actions
     from tests.factories import make_blog_post
 
-    post = make_blog_post(blog_actions.space_blog_for(private_space), "Plans", author=editor)
+    post = make_blog_post(blog_actions.ensure_space_blog(private_space), "Plans", author=editor)
     blog_actions.add_comment(post, editor, "@reader and @outsider, have a look")
     assert Notification.objects.filter(recipient=reader, kind="mention").exists()
     assert not Notification.objects.filter(recipient=outsider).exists()
@@ -415,7 +415,7 @@ def test_a_reply_and_a_comment_notify_the_parent_author_and_the_post_owner(
     from blogs import actions as blog_actions
     from tests.factories import make_blog_post
 
-    post = make_blog_post(blog_actions.space_blog_for(open_space), "Lunch", author=editor)
+    post = make_blog_post(blog_actions.ensure_space_blog(open_space), "Lunch", author=editor)
     first = blog_actions.add_comment(post, reader, "Pizza?")
     blog_actions.add_comment(post, moderator, "Pasta!", parent=first)
     assert Notification.objects.filter(recipient=reader, kind="reply").count() == 1
@@ -429,7 +429,7 @@ def test_commenting_waits_for_the_guidelines_and_keeps_the_text(
     from blogs.models import Comment
     from tests.factories import make_blog_post
 
-    post = make_blog_post(blog_actions.space_blog_for(open_space), "Menu", author=editor)
+    post = make_blog_post(blog_actions.ensure_space_blog(open_space), "Menu", author=editor)
     client = client_for(reader)
     response = client.post(f"/blogs/-/posts/{post.pk}/comments/", {"text": "My careful words"})
     assert response.status_code == 403
@@ -439,3 +439,78 @@ def test_commenting_waits_for_the_guidelines_and_keeps_the_text(
     actions.acknowledge_guidelines(reader, guidelines)
     client.post(f"/blogs/-/posts/{post.pk}/comments/", {"text": "My careful words"})
     assert Comment.objects.filter(author=reader).exists()
+
+
+# --- one rule each: mentions, hiding from the queue, tag follows ---------------------------
+
+
+def test_a_mention_at_the_end_of_a_sentence_links_and_notifies(open_space, editor, reader):
+    from blogs import actions as blog_actions
+    from tests.factories import make_blog_post
+
+    post = make_blog_post(blog_actions.ensure_space_blog(open_space), "Lunch", author=editor)
+    comment = blog_actions.add_comment(post, editor, "Thanks @reader.")
+    assert 'href="/people/reader/" rel="nofollow noopener noreferrer ugc">@reader</a>.' in (
+        comment.body_html
+    )
+    assert Notification.objects.filter(recipient=reader, kind="mention").exists()
+
+
+def test_an_at_sign_inside_a_link_neither_links_nor_notifies(open_space, editor, reader):
+    from blogs import actions as blog_actions
+    from tests.factories import make_blog_post
+
+    post = make_blog_post(blog_actions.ensure_space_blog(open_space), "Lunch", author=editor)
+    comment = blog_actions.add_comment(post, editor, "See https://example.com/@reader now")
+    assert "/people/reader/" not in comment.body_html
+    assert not Notification.objects.filter(recipient=reader, kind="mention").exists()
+
+
+def test_hiding_a_comment_from_the_moderation_queue_records_who_hid_it_and_logs_it(
+    client_for, reader, moderator, open_space, editor
+):
+    from wagtail.models import PageLogEntry
+
+    from blogs import actions as blog_actions
+    from tests.factories import make_blog_post
+
+    post = make_blog_post(blog_actions.ensure_space_blog(open_space), "Menu", author=editor)
+    comment = blog_actions.add_comment(post, reader, "Buy pills at spam.example")
+    blog_actions.report_comment(comment, editor, "Spam")
+    report = Report.objects.get()
+    client_for(moderator).post(f"/moderation/{report.pk}/", {"status": "hidden"})
+    comment.refresh_from_db()
+    assert comment.is_hidden and comment.hidden_by == moderator
+    entries = PageLogEntry.objects.filter(page=post, action="blogs.comment_hidden", user=moderator)
+    assert [entry.data["comment"] for entry in entries] == [comment.pk]
+
+    client_for(moderator).post(f"/moderation/{report.pk}/", {"status": "restored"})
+    comment.refresh_from_db()
+    assert not comment.is_hidden and comment.hidden_by is None
+    assert PageLogEntry.objects.filter(page=post, action="blogs.comment_shown").exists()
+
+
+@pytest.mark.parametrize("tagged", ["kubernetes", "KUBERNETES", "Kubernetes"])
+def test_following_a_tag_notifies_of_posts_with_that_tag_in_any_case(
+    client_for, employee, open_space, editor, tagged
+):
+    from blogs import actions as blog_actions
+    from blogs.models import BlogPostPage
+
+    assert client_for(employee).post("/follow/tag/Kubernetes/").status_code == 302
+    blog = blog_actions.ensure_space_blog(open_space)
+    post = BlogPostPage(title="Cluster news", body="<p>Text</p>", owner=editor)
+    blog.add_child(instance=post)
+    post.tags.add(tagged)
+    post.save_revision(user=editor).publish(user=editor, skip_permission_checks=True)
+    notification = Notification.objects.get(recipient=employee, kind="followed")
+    assert notification.page_id == post.pk
+
+
+def test_the_follow_button_counts_a_tag_followed_in_another_case(rf, employee, reader):
+    from community.templatetags.community_tags import follow_button
+
+    actions.follow(employee, "tag", "Kubernetes")
+    request = rf.get("/")
+    request.user = reader
+    assert follow_button({"request": request}, "tag", "KUBERNETES")["count"] == 1

@@ -48,7 +48,7 @@ def outpost_page(outpost, outsider):
 
 @pytest.fixture
 def secret_post(private_space, editor):
-    blog = blog_actions.space_blog_for(private_space)
+    blog = blog_actions.ensure_space_blog(private_space)
     return make_blog_post(blog, f"{MARKER} roadmap", author=editor)
 
 
@@ -59,7 +59,7 @@ def secret_comment(secret_post, reader):
 
 @pytest.fixture
 def open_post(open_space, editor):
-    return make_blog_post(blog_actions.space_blog_for(open_space), "Kitchen menu", author=editor)
+    return make_blog_post(blog_actions.ensure_space_blog(open_space), "Kitchen menu", author=editor)
 
 
 @pytest.fixture
@@ -300,7 +300,7 @@ def test_a_report_outcome_follows_the_reporters_notification_settings(reader, mo
 def notifications_of_every_kind(recipient, private_space, editor, moderator, site_tree):
     """Make one notification of each kind for `recipient` through the real paths, all about
     members-only content the recipient may see today."""
-    blog = blog_actions.space_blog_for(private_space)
+    blog = blog_actions.ensure_space_blog(private_space)
     wiki = make_wiki_page(private_space, f"{MARKER} wiki", author=editor)
     Follow.objects.create(user=recipient, kind="page", page=wiki)
     Follow.objects.create(user=recipient, kind="space", space=private_space)

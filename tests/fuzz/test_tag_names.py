@@ -42,9 +42,9 @@ FORMAT = re.compile(r"\.(rss|atom)(?=\?|$)")
 
 @pytest.fixture
 def tagged_post(open_space, editor):
-    from blogs.actions import space_blog_for
+    from blogs.actions import ensure_space_blog
 
-    blog = space_blog_for(open_space, actor=editor)
+    blog = ensure_space_blog(open_space, actor=editor)
     return make_blog_post(blog, "Tagged post", "<p>Deploys.</p>", author=editor)
 
 

@@ -18,9 +18,9 @@ def departments(db):
 
 @pytest.fixture
 def space_blogs(open_space, private_space, editor):
-    from blogs.actions import space_blog_for
+    from blogs.actions import ensure_space_blog
 
-    return space_blog_for(open_space, actor=editor), space_blog_for(private_space, actor=editor)
+    return tuple(ensure_space_blog(space, actor=editor) for space in (open_space, private_space))
 
 
 @pytest.fixture

@@ -241,7 +241,7 @@ def secret_intranet(site_tree):
     from wagtail.documents import get_document_model
     from wagtail.images import get_image_model
 
-    from blogs.actions import add_comment, react, report_comment, space_blog_for
+    from blogs.actions import add_comment, ensure_space_blog, react, report_comment
     from community.actions import follow, resolve_report
     from community.models import Notification, Report
     from feeds.actions import regenerate_feed_token
@@ -317,7 +317,7 @@ def secret_intranet(site_tree):
     moved.move(secret, pos="last-child", user=keeper)
     moved.refresh_from_db()
 
-    secret_blog = space_blog_for(secret, actor=insider)
+    secret_blog = ensure_space_blog(secret, actor=insider)
     post = _publish_post(
         secret_blog,
         insider,
@@ -332,7 +332,7 @@ def secret_intranet(site_tree):
     # A visible post in the open space that links to the hidden post and the hidden wiki
     # pages (as a card on a line of its own, and inline), with the shared tag.
     _publish_post(
-        space_blog_for(bakery, actor=insider),
+        ensure_space_blog(bakery, actor=insider),
         insider,
         [SHARED_TAG],
         title="Crumb report",

@@ -64,9 +64,9 @@ def make_image(title: str, colour, uploader=None):
 
 @pytest.fixture
 def blogs_of(editor):
-    from blogs.actions import space_blog_for
+    from blogs.actions import ensure_space_blog
 
-    return lambda space: space_blog_for(space, actor=editor)
+    return lambda space: ensure_space_blog(space, actor=editor)
 
 
 @pytest.fixture

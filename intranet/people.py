@@ -1,0 +1,35 @@
+"""How a person is named and shown, wherever people appear: one rule for every app.
+
+A person is shown by their full name, or by their username when they have not given one.
+Templates use the same rule through the `people` template library (`{{ user|display_name }}`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractUser
+
+
+def display_name(user: AbstractUser | None) -> str:
+    """The person's full name, else their username; "" for nobody (a deleted author)."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def short_name(user: AbstractUser | None) -> str:
+    """What a greeting calls the person: their first name, else their username."""
+    if user is None:
+        return ""
+    return user.get_short_name() or user.get_username()
+
+
+def initials(user: AbstractUser | None) -> str:
+    """Up to two capital letters for an avatar without a photo: first and last name, else
+    the username's first letter."""
+    if user is None:
+        return ""
+    letters = (user.first_name[:1] + user.last_name[:1]) or user.get_username()[:1]
+    return letters.upper()
