@@ -1,9 +1,10 @@
 """The RSS 2.0 and Atom 1.0 feeds, built with django.contrib.syndication.
 
-The feed classes are stateless: `get_object()` returns the request's `FeedScope`, which
-carries everything per request. `__call__` adds what syndication lacks: token or session
-authentication, conditional requests answered from the scope's cheap version before any
-entry is loaded, and private cache headers.
+The feed classes are stateless: each instance serves one scope class (`feeds.scopes`), set
+when the URL conf is built, and the request's `FeedScope` carries everything per request.
+`__call__` adds what syndication lacks: token or session authentication, conditional
+requests answered from the scope's cheap version before any entry is loaded, and private
+cache headers.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.utils.http import http_date
 from django.utils.translation import gettext as _
 
 from feeds.models import FeedToken
-from feeds.scopes import DEFAULT_LIMIT, MAX_LIMIT, Entry, FeedScope, scope_for
+from feeds.scopes import DEFAULT_LIMIT, MAX_LIMIT, Entry, FeedError, FeedScope
 from intranet.access import is_employee
 
 # Readers may keep a copy, shared caches never; "no-cache" makes them revalidate each time,
@@ -47,12 +48,6 @@ class AtomWithContent(Atom1Feed):
         super().add_item_elements(handler, item)
         if item.get("content"):
             handler.addQuickElement("content", item["content"], {"type": "html"})
-
-
-class FeedError(Exception):
-    def __init__(self, status: int, message: str):
-        self.status = status
-        self.message = message
 
 
 def feed_user(request: HttpRequest):
@@ -84,8 +79,12 @@ def plain_response(status: int, message: str) -> HttpResponse:
 
 
 class ScopeFeed(Feed):
+    """The RSS feed of one scope class; the instance holds only that class."""
+
     feed_type = RssWithContent
-    kind = "all"
+
+    def __init__(self, scope_class: type[FeedScope]) -> None:
+        self.scope_class = scope_class
 
     def __call__(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         user = feed_user(request)
@@ -94,10 +93,9 @@ class ScopeFeed(Feed):
             return plain_response(401, _("This feed needs a valid feed token (see /feeds/)."))
         try:
             limit = parse_limit(request)
-            extra = self.scope_arguments(request, **kwargs)
+            scope = self.scope_class.for_request(request, user, limit, **kwargs)
         except FeedError as error:
             return plain_response(error.status, error.message)
-        scope = scope_for(request, user, self.kind, limit, **extra)
         last_modified, etag = scope.version()
         etag = f'"{etag}-{self.feed_type.__name__}"'
         # Whole seconds: HTTP dates have no fractions, so If-Modified-Since must match.
@@ -116,9 +114,6 @@ class ScopeFeed(Feed):
         response.headers["Cache-Control"] = CACHE_CONTROL
         patch_vary_headers(response, ["Cookie"])
         return response
-
-    def scope_arguments(self, request: HttpRequest, **kwargs) -> dict:
-        return kwargs
 
     def get_object(self, request, *args, **kwargs) -> FeedScope:  # pragma: no cover
         raise NotImplementedError("ScopeFeed builds its scope in __call__")
@@ -186,27 +181,3 @@ class ScopeFeed(Feed):
 
 class AtomScopeFeed(ScopeFeed):
     feed_type = AtomWithContent
-
-
-def search_query(request: HttpRequest) -> str:
-    """The saved search's words from ?q=, tidied; FeedError 400 when there are none."""
-    query = " ".join(request.GET.get("q", "").split())[:200]
-    if not query:
-        raise FeedError(400, _("Add ?q= with the words to search for."))
-    return query
-
-
-class SearchFeedMixin:
-    kind = "search"
-
-    def scope_arguments(self, request: HttpRequest, **kwargs) -> dict:
-        return {"query": search_query(request)}
-
-
-def feed_pair(kind: str, mixin: type | None = None) -> tuple[ScopeFeed, ScopeFeed]:
-    """The RSS and the Atom feed of one scope, as view instances."""
-    bases_rss = (mixin, ScopeFeed) if mixin else (ScopeFeed,)
-    bases_atom = (mixin, AtomScopeFeed) if mixin else (AtomScopeFeed,)
-    rss = type(f"{kind.title()}RssFeed", bases_rss, {"kind": kind})
-    atom = type(f"{kind.title()}AtomFeed", bases_atom, {"kind": kind})
-    return rss(), atom()

@@ -14,18 +14,18 @@ from django.urls import get_script_prefix, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from feeds.scopes import (
+    EverythingScope,
+    PersonScope,
+    SearchScope,
+    SpaceBlogScope,
+    SpaceScope,
+    SpaceWikiScope,
+    TagScope,
+    content_stamp,
+)
 from intranet.access import visibility_key, visible_spaces
 from intranet.models import Membership
-
-URL_NAMES = {
-    "all": "feeds:all",
-    "space": "feeds:space",
-    "blog": "feeds:blog",
-    "wiki": "feeds:wiki",
-    "person": "feeds:person",
-    "tag": "feeds:tag",
-    "search": "feeds:search",
-}
 
 
 @dataclass(frozen=True)
@@ -49,8 +49,10 @@ class FeedLink:
         )
 
 
-def feed_link(kind: str, title: str, *, query: str = "", **kwargs) -> FeedLink:
-    name = URL_NAMES[kind]
+def feed_link(url_name: str, title: str, *, query: str = "", **kwargs) -> FeedLink:
+    """The addresses of a scope's feeds (`FeedScope.url_name`), with `kwargs` for its URL
+    and a saved search's words as `query`."""
+    name = f"feeds:{url_name}"
     suffix = "?" + urlencode({"q": query}) if query else ""
     return FeedLink(
         title,
@@ -92,34 +94,29 @@ def _slug_url_template(name: str, script_prefix: str) -> str:
 
 
 def everything_link() -> FeedLink:
-    return feed_link("all", _("Everything new"))
+    return feed_link(EverythingScope.url_name, EverythingScope.title_for())
 
 
 def space_links(space) -> list[FeedLink]:
+    """The space's feeds: everything in it, its blog, its wiki."""
     return [
-        feed_link(
-            "space",
-            _("%(space)s: posts and wiki changes") % {"space": space.title},
-            slug=space.slug,
-        ),
-        feed_link("blog", _("%(space)s: blog") % {"space": space.title}, slug=space.slug),
-        feed_link("wiki", _("%(space)s: wiki changes") % {"space": space.title}, slug=space.slug),
+        feed_link(scope.url_name, scope.title_for(space), slug=space.slug)
+        for scope in (SpaceScope, SpaceBlogScope, SpaceWikiScope)
     ]
 
 
 def person_link(person) -> FeedLink:
-    name = person.get_full_name() or person.get_username()
     return feed_link(
-        "person", _("Posts by %(name)s") % {"name": name}, username=person.get_username()
+        PersonScope.url_name, PersonScope.title_for(person), username=person.get_username()
     )
 
 
 def tag_link(tag: str) -> FeedLink:
-    return feed_link("tag", _("Posts tagged “%(tag)s”") % {"tag": tag}, tag=tag)
+    return feed_link(TagScope.url_name, TagScope.title_for(tag), tag=tag)
 
 
 def search_link(query: str) -> FeedLink:
-    return feed_link("search", _("Search: %(query)s") % {"query": query}, query=query)
+    return feed_link(SearchScope.url_name, SearchScope.title_for(query), query=query)
 
 
 # The popular tags read every post the user may see; they are remembered for everyone who
@@ -130,8 +127,6 @@ TAGS_CACHE_SECONDS = 300
 def cached_for_view(user, parts: tuple, compute):
     """`compute()`, shared by readers who see exactly the same pages (`visibility_key`) and
     recomputed after any change to content (`content_stamp`)."""
-    from feeds.scopes import content_stamp
-
     source = repr((visibility_key(user), content_stamp(user), parts))
     key = "feeds:view:" + hashlib.sha256(source.encode()).hexdigest()
     value = cache.get(key)

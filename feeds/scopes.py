@@ -1,6 +1,8 @@
-"""What each feed contains: the scopes (everything, a space, its blog or wiki, a person,
-a tag, a saved search) and their entries, built only from the content apps' public
-queries, which all filter through `intranet.access`.
+"""What each feed contains: one class per scope of the URL conf (everything, a space, its
+blog or wiki, a person, a tag, a saved search) on a base class with the shared machinery,
+and their entries, built only from the content apps' public queries, which all filter
+through `intranet.access`; the saved search goes through the search page's own service,
+`search.query.search_content`.
 
 A scope answers two questions: `version()`, cheap (one query) and used for ETag and
 Last-Modified so that a conditional request gets its 304 without loading entries; and
@@ -23,21 +25,33 @@ import functools
 import hashlib
 import logging
 import mimetypes
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import cached_property
+from typing import ClassVar, Self
 from urllib.parse import urljoin
 
 import nh3
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Func, IntegerField, Max, OuterRef, Prefetch, Subquery
+from django.db.models import (
+    Count,
+    Func,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+)
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Enclosure
 from django.utils.html import escape, strip_tags
+from django.utils.http import urlencode
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
@@ -46,9 +60,10 @@ from wagtail.rich_text import expand_db_html
 
 from blogs.models import BlogIndexPage, BlogPostPage
 from blogs.rendering import depends_on_reader, render_post_body
-from intranet.access import get_page_for_user, searchable_pages, visibility_key, visible_pages
+from intranet.access import get_page_for_user, visibility_key, visible_pages
 from intranet.files import shareable_file_url
 from intranet.models import IntranetPage, Membership, SpacePage
+from search.query import normalize_query, search_content
 from wiki.models import WikiPage, recent_changes
 from wiki.rendering import PAGE_LINK, WIKI_LINK, PageUrls, render_body
 
@@ -126,23 +141,74 @@ class StoredBody:
     space_id: int | None = None
 
 
-@dataclass
-class FeedScope:
-    """One feed's selection for one user. `kind` is "all", "space", "blog", "wiki",
-    "person", "tag" or "search"."""
+class FeedError(Exception):
+    """A feed address that cannot be answered as asked: a plain 4xx saying why."""
+
+    def __init__(self, status: int, message: str):
+        self.status = status
+        self.message = message
+
+
+@dataclass(kw_only=True)
+class FeedScope(ABC):
+    """One feed's selection for one user, with the machinery every scope shares: the cheap
+    version (ETag, Last-Modified), entries in bulk, cached bodies and enclosures. Each
+    subclass is one scope of the URL conf: it finds its object (`for_request`), names
+    itself (`title`, `link`), and says what it selects (`version_pages`,
+    `collect_entries`)."""
+
+    #: The scope's URL name in the "feeds" namespace (with `_atom` and `_subscribe`).
+    url_name: ClassVar[str]
+    #: `version_pages` joins rows that can repeat a page (so the count is distinct).
+    rows_repeat_pages: ClassVar[bool] = False
 
     request: HttpRequest
     user: object
-    kind: str
     limit: int
-    title: str
-    link: str
-    description: str
-    space: SpacePage | None = None
-    person: object = None
-    tag: str = ""
-    query: str = ""
     _person_links: dict = field(default_factory=dict, init=False, repr=False)
+
+    @classmethod
+    def for_request(cls, request: HttpRequest, user, limit: int, **url_kwargs: str) -> Self:
+        """The scope the URL names, or 404 when its space or person is hidden or missing
+        (the same answer, so a feed never confirms that something hidden exists), or
+        FeedError when the query string selects nothing."""
+        return cls(request=request, user=user, limit=limit)
+
+    # --- what the scope is called ----------------------------------------------------------
+
+    @property
+    @abstractmethod
+    def title(self) -> str: ...
+
+    @property
+    @abstractmethod
+    def link(self) -> str:
+        """The web page the feed follows (relative: syndication makes it absolute)."""
+
+    @property
+    def description(self) -> str:
+        return self.title
+
+    @property
+    def variant(self) -> str:
+        """What the query string selects beyond the path (a search's words): part of every
+        cache key and of the ETag."""
+        return ""
+
+    def link_arguments(self, url_kwargs: dict[str, str]) -> dict[str, str]:
+        """The arguments of `feeds.links.feed_link` for this scope's own addresses."""
+        return url_kwargs
+
+    # --- what the scope selects ------------------------------------------------------------
+
+    @abstractmethod
+    def version_pages(self) -> QuerySet:
+        """Every page whose publication the feed shows, visible to the user (the version
+        counts them and reads the newest publication time)."""
+
+    @abstractmethod
+    def collect_entries(self) -> list[Entry]:
+        """Up to `limit` entries of each kind the scope shows, in any order."""
 
     # --- cheap version for conditional requests ------------------------------------------
 
@@ -156,10 +222,10 @@ class FeedScope:
             (
                 self.user.pk,
                 self.user.is_superuser,
-                self.kind,
+                type(self).__name__,
                 self.request.path,
                 self.limit,
-                self.query,
+                self.variant,
                 self.stamp,
             )
         )
@@ -180,7 +246,7 @@ class FeedScope:
         second after the one before (HTTP dates have whole seconds). Without a record
         (first fetch, or the cache lost it) nothing proves that no removal happened, so the
         version is dated now: at worst a reader gets one full answer too many."""
-        source = repr((self.user.pk, self.request.path, self.limit, self.query))
+        source = repr((self.user.pk, self.request.path, self.limit, self.variant))
         key = "feeds:modified:" + hashlib.sha256(source.encode()).hexdigest()
         seen = cache.get(key)
         if seen is not None and seen[0] == etag:
@@ -196,11 +262,10 @@ class FeedScope:
     def precise_version(self) -> tuple[datetime | None, str]:
         """The version from the newest visible item and the visible count, in one query
         (which reads every visible item of the scope: `version` caches it)."""
-        pages = self._version_pages()
+        pages = self.version_pages()
         stats = pages.order_by().aggregate(
-            # Only the tag filter joins rows that can repeat a page.
             newest=Max("last_published_at"),
-            count=Count("pk", distinct=bool(self.tag)),
+            count=Count("pk", distinct=self.rows_repeat_pages),
         )
         newest = stats["newest"]
         raw = "|".join(
@@ -209,43 +274,25 @@ class FeedScope:
                 self.user.pk,
                 self.request.path,
                 self.limit,
-                self.query,
+                self.variant,
                 newest.isoformat() if newest else "",
                 stats["count"],
             )
         )
         return newest, hashlib.sha256(raw.encode()).hexdigest()[:32]
 
-    def _version_pages(self):
-        if self.kind == "search":
-            return IntranetPage.objects.filter(pk__in=self.search_ids)
-        if self.kind in ("all", "space"):
-            pages = visible_pages(self.user, IntranetPage.objects.type(BlogPostPage, WikiPage))
-        elif self.kind == "wiki":
-            pages = visible_pages(self.user, WikiPage.objects.all())
-        else:
-            pages = visible_pages(self.user, BlogPostPage.objects.all())
-            if self.person is not None:
-                pages = pages.filter(owner=self.person)
-            if self.tag:
-                pages = pages.filter(tags__name__iexact=self.tag)
-        if self.space is not None:
-            pages = pages.filter(space=self.space)
-        return pages
-
     # --- entries ---------------------------------------------------------------------------
 
     def entries(self) -> list[Entry]:
-        if self.kind == "search":
-            return self._search_entries()
-        entries: list[Entry] = []
-        if self.kind in ("all", "space", "blog", "person", "tag"):
-            entries += self._newest_post_entries()
-        if self.kind in ("all", "space", "wiki"):
-            changes = recent_changes(self.user, space=self.space, limit=self.limit)
-            entries += [self._change_entry(change) for change in changes]
+        """The newest `limit` entries, newest first."""
+        entries = self.collect_entries()
         entries.sort(key=lambda entry: entry.pubdate, reverse=True)
         return entries[: self.limit]
+
+    def change_entries(self, space: SpacePage | None = None) -> list[Entry]:
+        """The newest `limit` wiki changes the user can see (in `space`) as entries."""
+        changes = recent_changes(self.user, space=space, limit=self.limit)
+        return [self._change_entry(change) for change in changes]
 
     @cached_property
     def stamp(self) -> tuple:
@@ -259,51 +306,15 @@ class FeedScope:
     def page_urls(self) -> PageUrls:
         return PageUrls(self.request)
 
-    @cached_property
-    def search_ids(self) -> list[int]:
-        # The search filter is compiled from `searchable_pages` (the same rule as
-        # visible_pages); entries are then loaded through visible_pages again. The ids are
-        # shared by readers who see the same pages, until content changes (index updates
-        # queued behind a publish show within SEARCH_CACHE_SECONDS).
-        source = repr((self.view_key, self.stamp[1:7], self.query, self.limit))
-        key = "feeds:search:" + hashlib.sha256(source.encode()).hexdigest()
-        ids = cache.get(key)
-        if ids is not None:
-            return ids
-        try:
-            found = searchable_pages(self.user).search(self.query)[: self.limit]
-            ids = [page.pk for page in found]
-        except Exception:
-            # A query the backend cannot parse is "no results", never a 500.
-            logger.warning("feed search failed for %r", self.query, exc_info=True)
-            return []
-        cache.set(key, ids, SEARCH_CACHE_SECONDS)
-        return ids
-
-    def _search_entries(self) -> list[Entry]:
-        ids = self.search_ids
-        if not ids:
-            return []
-        posts = self._load_posts(BlogPostPage.listing_for(self.user).filter(pk__in=ids))
-        entries = self._post_entries(posts)
-        wiki_pages = list(
-            visible_pages(self.user, WikiPage.objects.filter(pk__in=ids))
-            .select_related("owner", "space", "latest_revision__user")
-            .defer("body")
-        )
-        bodies = self._bodies(WikiPage, wiki_pages)
-        entries += [self._wiki_page_entry(page, bodies.get(page.pk)) for page in wiki_pages]
-        entries.sort(key=lambda entry: entry.pubdate, reverse=True)
-        return entries
-
     # --- entries in bulk: a fixed number of queries for any number of them ----------------
 
-    def _newest_post_entries(self) -> list[Entry]:
-        """The scope's newest `limit` posts as entries. The blogs app's public query picks
-        them (as plain rows: no page objects); each entry is cached under everything it
-        is made of (revision, date, title, place, author's name, site address), so only
-        new or changed posts are loaded and rendered."""
-        rows = self._newest_post_rows()
+    def newest_post_entries(self, listing: QuerySet) -> list[Entry]:
+        """The newest `limit` posts of `listing` (the blogs app's public query,
+        `BlogPostPage.listing_for`) as entries, read as plain rows (no page objects); each
+        entry is cached under everything it is made of (revision, date, title, place,
+        author's name, site address), so only new or changed posts are loaded and
+        rendered."""
+        rows = self.newest_post_rows(listing.prefetch_related(None).values_list(*ENTRY_ROW))
         if not rows:
             return []
         keys = {row[0]: self._entry_cache_key(row) for row in rows}
@@ -343,24 +354,9 @@ class FeedScope:
             entries.append(entry)
         return entries
 
-    def _newest_post_rows(self) -> list[tuple]:
-        posts = (
-            BlogPostPage.listing_for(
-                self.user, space=self.space, author=self.person, tag=self.tag or None
-            )
-            .prefetch_related(None)
-            .values_list(*ENTRY_ROW)
-        )
-        if self.kind == "all":
-            # The newest posts of the whole intranet are nearly always recent ones. Asking
-            # for a recent window first lets the database walk its date index newest first
-            # and stop after `limit` posts, instead of sorting every visible post; when the
-            # window holds fewer, the older posts are needed and the full query runs.
-            since = timezone.now() - RECENT_POSTS_WINDOW
-            recent = list(posts.filter(date__gte=since)[: self.limit])
-            if len(recent) == self.limit:
-                return recent
-        return list(posts[: self.limit])
+    def newest_post_rows(self, rows: QuerySet) -> list[tuple]:
+        """The first `limit` of the post rows `rows` (ENTRY_ROW values, newest first)."""
+        return list(rows[: self.limit])
 
     def _entry_cache_key(self, row: tuple) -> str:
         source = repr((row, self.absolute("/"), self.authority))
@@ -616,6 +612,279 @@ class FeedScope:
         return link
 
 
+# --- the scopes ----------------------------------------------------------------------------
+
+
+@dataclass(kw_only=True)
+class EverythingScope(FeedScope):
+    """New posts and wiki changes of the whole intranet that the user can see."""
+
+    url_name = "all"
+
+    @staticmethod
+    def title_for() -> str:
+        return _("Everything new")
+
+    @property
+    def title(self) -> str:
+        return self.title_for()
+
+    @property
+    def link(self) -> str:
+        return "/"
+
+    @property
+    def description(self) -> str:
+        return _("New posts and wiki changes you can see")
+
+    def version_pages(self) -> QuerySet:
+        return visible_pages(self.user, IntranetPage.objects.type(BlogPostPage, WikiPage))
+
+    def collect_entries(self) -> list[Entry]:
+        posts = self.newest_post_entries(BlogPostPage.listing_for(self.user))
+        return posts + self.change_entries()
+
+    def newest_post_rows(self, rows: QuerySet) -> list[tuple]:
+        # The newest posts of the whole intranet are nearly always recent ones. Asking for a
+        # recent window first lets the database walk its date index newest first and stop
+        # after `limit` posts, instead of sorting every visible post; when the window holds
+        # fewer, the older posts are needed and the full query runs.
+        since = timezone.now() - RECENT_POSTS_WINDOW
+        recent = list(rows.filter(date__gte=since)[: self.limit])
+        if len(recent) == self.limit:
+            return recent
+        return super().newest_post_rows(rows)
+
+
+@dataclass(kw_only=True)
+class SpaceScope(FeedScope):
+    """A space's posts and wiki changes."""
+
+    url_name = "space"
+
+    space: SpacePage
+
+    @classmethod
+    def for_request(cls, request: HttpRequest, user, limit: int, **url_kwargs: str) -> Self:
+        space = get_page_for_user(user, SpacePage.objects.all(), slug=url_kwargs["slug"])
+        return cls(request=request, user=user, limit=limit, space=space)
+
+    @staticmethod
+    def title_for(space: SpacePage) -> str:
+        return _("%(space)s: posts and wiki changes") % {"space": space.title}
+
+    @property
+    def title(self) -> str:
+        return self.title_for(self.space)
+
+    @property
+    def link(self) -> str:
+        return self.space.get_url(self.request) or "/"
+
+    def version_pages(self) -> QuerySet:
+        pages = visible_pages(self.user, IntranetPage.objects.type(BlogPostPage, WikiPage))
+        return pages.filter(space=self.space)
+
+    def collect_entries(self) -> list[Entry]:
+        posts = self.newest_post_entries(BlogPostPage.listing_for(self.user, space=self.space))
+        return posts + self.change_entries(self.space)
+
+
+@dataclass(kw_only=True)
+class SpaceBlogScope(SpaceScope):
+    """A space's blog posts."""
+
+    url_name = "blog"
+
+    @staticmethod
+    def title_for(space: SpacePage) -> str:
+        return _("%(space)s: blog") % {"space": space.title}
+
+    @cached_property
+    def link(self) -> str:
+        # The space's blog is its child; `space` (indexed) finds it without the tree query
+        # child_of() makes, which scans every page on SQLite.
+        blog = (
+            BlogIndexPage.objects.live()
+            .filter(space=self.space, depth=self.space.depth + 1)
+            .order_by("path")
+            .first()
+        )
+        return (blog.get_url(self.request) if blog else None) or super().link
+
+    def version_pages(self) -> QuerySet:
+        return visible_pages(self.user, BlogPostPage.objects.all()).filter(space=self.space)
+
+    def collect_entries(self) -> list[Entry]:
+        return self.newest_post_entries(BlogPostPage.listing_for(self.user, space=self.space))
+
+
+@dataclass(kw_only=True)
+class SpaceWikiScope(SpaceScope):
+    """A space's wiki changes."""
+
+    url_name = "wiki"
+
+    @staticmethod
+    def title_for(space: SpacePage) -> str:
+        return _("%(space)s: wiki changes") % {"space": space.title}
+
+    def version_pages(self) -> QuerySet:
+        return visible_pages(self.user, WikiPage.objects.all()).filter(space=self.space)
+
+    def collect_entries(self) -> list[Entry]:
+        return self.change_entries(self.space)
+
+
+@dataclass(kw_only=True)
+class PersonScope(FeedScope):
+    """A person's posts that the user can see."""
+
+    url_name = "person"
+
+    person: object
+
+    @classmethod
+    def for_request(cls, request: HttpRequest, user, limit: int, **url_kwargs: str) -> Self:
+        username = url_kwargs["username"]
+        person = get_user_model().objects.filter(username=username, is_active=True).first()
+        if person is None:
+            raise Http404
+        return cls(request=request, user=user, limit=limit, person=person)
+
+    @staticmethod
+    def title_for(person) -> str:
+        return _("Posts by %(name)s") % {"name": display_name(person)}
+
+    @property
+    def title(self) -> str:
+        return self.title_for(self.person)
+
+    @property
+    def link(self) -> str:
+        return reverse("profiles:detail", args=[self.person.get_username()])
+
+    def version_pages(self) -> QuerySet:
+        return visible_pages(self.user, BlogPostPage.objects.all()).filter(owner=self.person)
+
+    def collect_entries(self) -> list[Entry]:
+        return self.newest_post_entries(BlogPostPage.listing_for(self.user, author=self.person))
+
+
+@dataclass(kw_only=True)
+class TagScope(FeedScope):
+    """Posts the user can see with one tag (any case)."""
+
+    url_name = "tag"
+    # The tag filter joins one row per tag of a post.
+    rows_repeat_pages = True
+
+    tag: str
+
+    @classmethod
+    def for_request(cls, request: HttpRequest, user, limit: int, **url_kwargs: str) -> Self:
+        return cls(request=request, user=user, limit=limit, tag=url_kwargs["tag"].strip()[:100])
+
+    @staticmethod
+    def title_for(tag: str) -> str:
+        return _("Posts tagged “%(tag)s”") % {"tag": tag}
+
+    @property
+    def title(self) -> str:
+        return self.title_for(self.tag)
+
+    @property
+    def link(self) -> str:
+        return "/blogs/?" + urlencode({"tag": self.tag})
+
+    def version_pages(self) -> QuerySet:
+        pages = visible_pages(self.user, BlogPostPage.objects.all())
+        return pages.filter(tags__name__iexact=self.tag) if self.tag else pages
+
+    def collect_entries(self) -> list[Entry]:
+        posts = BlogPostPage.listing_for(self.user, tag=self.tag or None)
+        return self.newest_post_entries(posts)
+
+
+@dataclass(kw_only=True)
+class SearchScope(FeedScope):
+    """A saved search: the best `limit` posts and wiki pages for the words of ?q=, found by
+    the search page's own service (`search_content`: its query cleaning and visibility
+    filter), newest first."""
+
+    url_name = "search"
+
+    query: str
+
+    @classmethod
+    def for_request(cls, request: HttpRequest, user, limit: int, **url_kwargs: str) -> Self:
+        query = normalize_query(request.GET.get("q", ""))
+        if not query:
+            raise FeedError(400, _("Add ?q= with the words to search for."))
+        return cls(request=request, user=user, limit=limit, query=query)
+
+    @staticmethod
+    def title_for(query: str) -> str:
+        return _("Search: %(query)s") % {"query": query}
+
+    @property
+    def title(self) -> str:
+        return self.title_for(self.query)
+
+    @property
+    def link(self) -> str:
+        return reverse("search:search") + "?" + urlencode({"q": self.query})
+
+    @property
+    def variant(self) -> str:
+        return self.query
+
+    def link_arguments(self, url_kwargs: dict[str, str]) -> dict[str, str]:
+        return {"query": self.query}
+
+    @cached_property
+    def search_ids(self) -> list[int]:
+        """The ids of the best `limit` pages for the query that the user may open. Shared
+        by readers who see the same pages, until content changes (index updates queued
+        behind a publish show within SEARCH_CACHE_SECONDS); entries are then loaded through
+        `visible_pages` again."""
+        source = repr((self.view_key, self.stamp[1:7], self.query, self.limit))
+        key = "feeds:search:" + hashlib.sha256(source.encode()).hexdigest()
+        ids = cache.get(key)
+        if ids is not None:
+            return ids
+        try:
+            results = search_content(
+                self.user, self.query, per_page=self.limit, facets=False, people=False
+            )
+        except Exception:
+            # An index that cannot be read is "no results" for now, never a 500; it is not
+            # cached, so the next fetch asks again.
+            logger.warning("feed search failed for %r", self.query, exc_info=True)
+            return []
+        ids = [hit.obj.pk for hit in results.hits]
+        cache.set(key, ids, SEARCH_CACHE_SECONDS)
+        return ids
+
+    def version_pages(self) -> QuerySet:
+        return IntranetPage.objects.filter(pk__in=self.search_ids)
+
+    def collect_entries(self) -> list[Entry]:
+        ids = self.search_ids
+        if not ids:
+            return []
+        posts = self._load_posts(BlogPostPage.listing_for(self.user).filter(pk__in=ids))
+        entries = self._post_entries(posts)
+        wiki_pages = list(
+            visible_pages(self.user, WikiPage.objects.filter(pk__in=ids))
+            .select_related("owner", "space", "latest_revision__user")
+            .defer("body")
+        )
+        bodies = self._bodies(WikiPage, wiki_pages)
+        entries += [self._wiki_page_entry(page, bodies.get(page.pk)) for page in wiki_pages]
+        return entries
+
+
 def display_name(person) -> str:
     if person is None:
         return ""
@@ -696,80 +965,3 @@ def _count(queryset) -> Subquery:
     # COUNT(*), which databases answer from their smallest index.
     count = Func(template="COUNT(*)", output_field=IntegerField())
     return Subquery(queryset.order_by().annotate(n=count).values("n")[:1])
-
-
-# --- finding a scope ---------------------------------------------------------------------
-
-
-def scope_for(request: HttpRequest, user, kind: str, limit: int, **kwargs) -> FeedScope:
-    """The scope named by the URL, or 404 when its space or person is hidden or missing
-    (the same answer, so a feed never confirms that something hidden exists)."""
-    common = {"request": request, "user": user, "kind": kind, "limit": limit}
-    if kind == "all":
-        return FeedScope(
-            **common,
-            title=_("Everything new"),
-            link="/",
-            description=_("New posts and wiki changes you can see"),
-        )
-    if kind in ("space", "blog", "wiki"):
-        space = get_page_for_user(user, SpacePage.objects.all(), slug=kwargs["slug"])
-        titles = {
-            "space": _("%(space)s: posts and wiki changes"),
-            "blog": _("%(space)s: blog"),
-            "wiki": _("%(space)s: wiki changes"),
-        }
-        link = space.get_url(request) or "/"
-        if kind == "blog":
-            # The space's blog is its child; `space` (indexed) finds it without the tree
-            # query child_of() makes, which scans every page on SQLite.
-            blog = (
-                BlogIndexPage.objects.live()
-                .filter(space=space, depth=space.depth + 1)
-                .order_by("path")
-                .first()
-            )
-            link = (blog.get_url(request) if blog else None) or link
-        title = titles[kind] % {"space": space.title}
-        return FeedScope(**common, title=title, link=link, description=title, space=space)
-    if kind == "person":
-        person = (
-            get_user_model().objects.filter(username=kwargs["username"], is_active=True).first()
-        )
-        if person is None:
-            raise Http404
-        title = _("Posts by %(name)s") % {"name": display_name(person)}
-        return FeedScope(
-            **common,
-            title=title,
-            link=reverse("profiles:detail", args=[person.get_username()]),
-            description=title,
-            person=person,
-        )
-    if kind == "tag":
-        tag = kwargs["tag"].strip()[:100]
-        title = _("Posts tagged “%(tag)s”") % {"tag": tag}
-        return FeedScope(
-            **common,
-            title=title,
-            link="/blogs/?" + _urlencode({"tag": tag}),
-            description=title,
-            tag=tag,
-        )
-    if kind == "search":
-        query = kwargs["query"]
-        title = _("Search: %(query)s") % {"query": query}
-        return FeedScope(
-            **common,
-            title=title,
-            link=reverse("search:search") + "?" + _urlencode({"q": query}),
-            description=title,
-            query=query,
-        )
-    raise Http404
-
-
-def _urlencode(params: dict[str, str]) -> str:
-    from django.utils.http import urlencode
-
-    return urlencode(params)

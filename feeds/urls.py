@@ -4,7 +4,17 @@ from django.views.decorators.http import require_safe
 
 import blogs.urls  # noqa: F401 - registers the <tag:...> path converter
 from feeds import views
-from feeds.feeds import SearchFeedMixin, feed_pair
+from feeds.feeds import AtomScopeFeed, ScopeFeed
+from feeds.scopes import (
+    EverythingScope,
+    FeedScope,
+    PersonScope,
+    SearchScope,
+    SpaceBlogScope,
+    SpaceScope,
+    SpaceWikiScope,
+    TagScope,
+)
 
 
 def feed_view(feed):
@@ -12,13 +22,13 @@ def feed_view(feed):
     return login_not_required(require_safe(feed))
 
 
-def feed_paths(route: str, name: str, kind: str, mixin: type | None = None) -> list:
+def feed_paths(route: str, scope_class: type[FeedScope]) -> list:
     """The RSS and Atom feed of a scope, and its subscribe dialog (for logged-in people)."""
-    rss, atom = feed_pair(kind, mixin)
+    name = scope_class.url_name
     return [
-        path(f"{route}.rss", feed_view(rss), name=name),
-        path(f"{route}.atom", feed_view(atom), name=f"{name}_atom"),
-        path(f"{route}/", views.subscribe, {"kind": kind}, name=f"{name}_subscribe"),
+        path(f"{route}.rss", feed_view(ScopeFeed(scope_class)), name=name),
+        path(f"{route}.atom", feed_view(AtomScopeFeed(scope_class)), name=f"{name}_atom"),
+        path(f"{route}/", views.subscribe, {"scope_class": scope_class}, name=f"{name}_subscribe"),
     ]
 
 
@@ -28,11 +38,11 @@ urlpatterns = [
     path("token/", views.regenerate_token, name="regenerate_token"),
     path("token/revoke/", views.revoke_token, name="revoke_token"),
     path("subscriptions.opml", views.opml, name="opml"),
-    *feed_paths("all", "all", "all"),
-    *feed_paths("spaces/<slug:slug>/all", "space", "space"),
-    *feed_paths("spaces/<slug:slug>/blog", "blog", "blog"),
-    *feed_paths("spaces/<slug:slug>/wiki", "wiki", "wiki"),
-    *feed_paths("people/<str:username>", "person", "person"),
-    *feed_paths("tags/<tag:tag>", "tag", "tag"),
-    *feed_paths("search", "search", "search", SearchFeedMixin),
+    *feed_paths("all", EverythingScope),
+    *feed_paths("spaces/<slug:slug>/all", SpaceScope),
+    *feed_paths("spaces/<slug:slug>/blog", SpaceBlogScope),
+    *feed_paths("spaces/<slug:slug>/wiki", SpaceWikiScope),
+    *feed_paths("people/<str:username>", PersonScope),
+    *feed_paths("tags/<tag:tag>", TagScope),
+    *feed_paths("search", SearchScope),
 ]

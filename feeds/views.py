@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from feeds.actions import ensure_feed_token, regenerate_feed_token, revoke_feed_token
-from feeds.feeds import FeedError, plain_response, search_query
+from feeds.feeds import plain_response
 from feeds.links import available_feeds, feed_link
 from feeds.models import FeedToken
-from feeds.scopes import DEFAULT_LIMIT, scope_for
+from feeds.scopes import DEFAULT_LIMIT, FeedError, FeedScope
 
 
 def _token_for(user) -> FeedToken | None:
@@ -42,26 +42,23 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def subscribe(request: HttpRequest, kind: str, **url_kwargs: str) -> HttpResponse:
+def subscribe(
+    request: HttpRequest, scope_class: type[FeedScope], **url_kwargs: str
+) -> HttpResponse:
     """One feed's subscribe dialog, where the feed buttons of pages lead: the feed's
     addresses with the person's token, ready for a reader, with copy buttons. A person
     without a token makes it here with one POST (made on first use, never on a GET).
     A hidden space or unknown person is 404, like the feed itself."""
-    query = ""
-    scope_kwargs: dict[str, str] = dict(url_kwargs)
-    if kind == "search":
-        try:
-            query = search_query(request)
-        except FeedError as error:
-            return plain_response(error.status, error.message)
-        scope_kwargs = {"query": query}
-    scope = scope_for(request, request.user, kind, DEFAULT_LIMIT, **scope_kwargs)
+    try:
+        scope = scope_class.for_request(request, request.user, DEFAULT_LIMIT, **url_kwargs)
+    except FeedError as error:
+        return plain_response(error.status, error.message)
     if request.method == "POST":
         ensure_feed_token(request.user)
         return redirect(request.get_full_path())
     feed_token = _token_for(request.user)
     token = feed_token.token if feed_token else None
-    link = feed_link(kind, scope.title, query=query, **url_kwargs)
+    link = feed_link(scope.url_name, scope.title, **scope.link_arguments(url_kwargs))
     response = render(
         request,
         "feeds/subscribe.html",

@@ -23,16 +23,16 @@ def _empty_cache():
 
 @pytest.fixture
 def open_blog(open_space, editor):
-    from blogs.actions import space_blog_for
+    from blogs.actions import ensure_space_blog
 
-    return space_blog_for(open_space, actor=editor)
+    return ensure_space_blog(open_space, actor=editor)
 
 
 @pytest.fixture
 def private_blog(private_space, editor):
-    from blogs.actions import space_blog_for
+    from blogs.actions import ensure_space_blog
 
-    return space_blog_for(private_space, actor=editor)
+    return ensure_space_blog(private_space, actor=editor)
 
 
 @pytest.fixture

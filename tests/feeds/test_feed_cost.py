@@ -80,7 +80,12 @@ def test_a_304_runs_only_the_cheap_version_query(
 ):
     add_content(open_blog, open_space, editor, posts=3, pages=3)
     token = token_of(reader)
-    for path in ("/feeds/all.rss", "/feeds/spaces/open-kitchen/all.atom", "/feeds/tags/batch.rss"):
+    for path in (
+        "/feeds/all.rss",
+        "/feeds/spaces/open-kitchen/all.atom",
+        "/feeds/spaces/open-kitchen/blog.rss",  # its link (the blog page) is not looked up
+        "/feeds/tags/batch.rss",
+    ):
         first = reader_client.get(path, {"token": token})
         assert first.status_code == 200
         with CaptureQueriesContext(connection) as captured:
@@ -131,9 +136,9 @@ def test_bodies_are_sanitized_once_per_published_revision(
 def test_a_shared_body_cache_never_shows_an_outsider_a_hidden_post(
     private_space, editor, reader, outsider, client_for
 ):
-    from blogs.actions import space_blog_for
+    from blogs.actions import ensure_space_blog
 
-    blog = space_blog_for(private_space, actor=editor)
+    blog = ensure_space_blog(private_space, actor=editor)
     post = make_blog_post(blog, "Quokka plans", "<p>Hidden body</p>", author=editor)
     post.tags.add("shared")
     post.save_revision(user=editor).publish(user=editor, skip_permission_checks=True)
@@ -168,9 +173,9 @@ def test_a_deleted_or_unpublished_post_ends_the_304(open_blog, editor, reader, c
 def test_membership_and_visibility_changes_end_the_304(
     private_space, space_admin, editor, outsider, reader, client_for
 ):
-    from blogs.actions import space_blog_for
+    from blogs.actions import ensure_space_blog
 
-    blog = space_blog_for(private_space, actor=editor)
+    blog = ensure_space_blog(private_space, actor=editor)
     make_blog_post(blog, "Quokka plans", author=editor)
     client = client_for(outsider)
     path = "/feeds/all.rss"

@@ -164,9 +164,9 @@ def test_if_modified_since_alone_notices_a_removed_entry(
     make_blog_post(open_blog, "Stays", author=editor)
     going = make_blog_post(open_blog, "Goes", author=editor)
     set_member_role(private_space, outsider, Role.READER, actor=space_admin)
-    from blogs.actions import space_blog_for
+    from blogs.actions import ensure_space_blog
 
-    make_blog_post(space_blog_for(private_space, actor=editor), "Members only", author=editor)
+    make_blog_post(ensure_space_blog(private_space, actor=editor), "Members only", author=editor)
     client = client_for(outsider)
     path = "/feeds/all.rss"
     first = client.get(path)

@@ -74,6 +74,43 @@ def test_a_search_feed_without_words_says_what_is_missing(content, reader, clien
     assert b"?q=" in response.content
 
 
+def test_a_search_feed_cleans_its_words_like_the_search_page(content, reader, client_for):
+    client = client_for(reader)
+    parsed = parse(client.get("/feeds/search.atom", {"q": '"Soup" (day)!'}))
+    assert parsed.feed.title == "Search: Soup day"
+    assert "Soup of the day" in titles(parsed)
+    # The search page's subscribe link carries the same words, so both name one feed.
+    page = client.get("/search/", {"q": '"Soup" (day)!'})
+    assert page.context["feed_url"] == "/feeds/search/?q=Soup+day"
+
+
+def test_a_search_feed_of_only_query_syntax_says_what_is_missing(content, reader, client_for):
+    client = client_for(reader)
+    for path in ("/feeds/search.rss", "/feeds/search/"):
+        response = client.get(path, {"q": '* "" ()'})
+        assert response.status_code == 400
+        assert b"?q=" in response.content
+
+
+def test_a_search_feed_lists_the_posts_and_pages_the_search_page_finds(
+    content, open_space, editor, reader, outsider, client_for
+):
+    from search.query import search_content
+    from tests.factories import make_wiki_page
+
+    make_wiki_page(open_space, "Soup rota", "<p>Who cooks the soup.</p>", author=editor)
+    for person in (reader, outsider):
+        found = search_content(person, "soup", facets=False, people=False).hits
+        page_urls = {
+            "http://testserver" + hit.url
+            for hit in found
+            if hit.kind in ("blogs.blogpostpage", "wiki.wikipage")
+        }
+        parsed = parse(client_for(person).get("/feeds/search.rss", {"q": "soup"}))
+        assert {entry.link for entry in parsed.entries} == page_urls
+        assert len(page_urls) == 2
+
+
 def test_a_non_members_token_sees_nothing_of_a_members_only_space(
     content, outsider, token_of, reader_client
 ):
