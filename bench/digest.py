@@ -32,10 +32,11 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bench.targets import TARGETS
+
 ROOT = Path(__file__).resolve().parent.parent
 BASE_DOCS = 400  # the pages notifications point at
 KINDS = ["comment", "reply", "wiki_edit", "followed", "join_request", "mention"]
-MEMORY_LIMIT_MB = 250.0  # the same per-process budget as the web workers
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -265,11 +266,16 @@ def markdown(report: dict) -> str:
     if len(rounds) >= 2:
         first, last = rounds[0]["worker"]["peak_rss_mb"], rounds[-1]["worker"]["peak_rss_mb"]
         growth = last / first if first else 0
-        bounded = growth < 1.5 and last <= MEMORY_LIMIT_MB
+        growth_target, memory_target = (
+            TARGETS["digest_memory_growth"],
+            TARGETS["digest_worker_rss_mb"],
+        )
+        bounded = growth_target.met(growth) and memory_target.met(last)
         lines.append(
             f"\nWorker peak memory {first:.0f} MB at {rounds[0]['readers']:,} readers, "
             f"{last:.0f} MB at {rounds[-1]['readers']:,} (×{growth:.2f}; "
-            f"{'bounded' if bounded else 'grows with the readers'})"
+            f"{'bounded' if bounded else 'grows with the readers'}; "
+            f"targets: growth {growth_target}, peak {memory_target})"
         )
     return "\n".join(lines)
 

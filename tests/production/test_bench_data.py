@@ -15,18 +15,21 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page
 
-from bench import digest
-from bench.__main__ import markdown, parse_args
+from bench import digest, experts, whoosh_scale
+from bench.__main__ import failed_pages, load_failures, markdown, measure_pages, parse_args
 from bench.seed_scale import (
     BENCH_USER_INDEX,
     create_people,
     create_spaces,
     extend_data,
+    give_bench_user_wagtail_groups,
     make_documents,
 )
+from bench.targets import TARGETS
 from community.models import Activity
 from intranet.access import can_view, visible_pages
 from intranet.models import Membership, SpacePage
+from tests.factories import make_blog_post
 
 pytestmark = pytest.mark.django_db
 
@@ -165,6 +168,11 @@ def test_options_refuse_bad_values():
         with pytest.raises(SystemExit):
             digest.parse_args(argv)
     assert digest.parse_args(["--users", "10000", "1000", "1000"]).users == [1000, 10000]
+    for argv in (["--runs", "0"], ["--docs", "10"]):
+        with pytest.raises(SystemExit):
+            experts.parse_args(argv)
+    with pytest.raises(SystemExit):
+        whoosh_scale.parse_args(["--docs", "10"])
     args = parse_args(["--spaces", "5000", "--activities", "100000"])
     assert (args.spaces, args.activities, args.people) == (5000, 100000, None)
 
@@ -233,3 +241,102 @@ def test_seed_scale_inserts_spaces_beyond_the_first_in_bulk(site_tree, monkeypat
         assert page.find_space_id() == bulk.pk
     user = bench_user(list(get_user_model().objects.filter(username__startswith="user")))
     assert visible_pages(user, WikiPage.objects.all()).count() < WikiPage.objects.count()
+
+
+def test_the_bench_user_can_open_every_page_of_a_members_only_space_they_belong_to(small_set):
+    """The bulk membership rows have no Wagtail groups; a members-only space's view
+    restriction names its groups, so without them the space, its wiki page, blog and posts
+    answered 302 and the benchmark skipped them."""
+    user = bench_user(small_set)
+    space = SpacePage.objects.filter(visibility="members").order_by("pk").first()
+    # As a bulk row, the way create_spaces and extend_data add memberships.
+    Membership.objects.get_or_create(space=space, user=user, defaults={"role": "editor"})
+    user.groups.clear()
+
+    assert give_bench_user_wagtail_groups() >= 1
+
+    from blogs.models import BlogIndexPage, BlogPostPage
+    from wiki.models import WikiPage
+
+    blog = BlogIndexPage.objects.get(space=space)
+    # The small set's posts went to the other spaces' blogs.
+    post = BlogPostPage.objects.filter(space=space).first() or make_blog_post(blog, "Plan")
+    client = client_for(user)
+    for page in (space, WikiPage.objects.filter(space=space).first(), blog, post):
+        assert client.get(page.url).status_code == 200, page.url
+
+
+def test_every_page_the_bench_names_answers_200_on_the_small_set(small_set, settings):
+    settings.ROOT_URLCONF = "bench.urls"  # the baseline view
+
+    pages = measure_pages(2, 1.0)
+
+    assert failed_pages(pages) == []
+    names = {row["name"] for row in pages}
+    assert {"space", "wiki page", "blog index", "blog post"} <= names
+
+
+def test_a_page_that_does_not_answer_200_fails_the_run_with_its_url_and_status(
+    small_set, settings, monkeypatch
+):
+    settings.ROOT_URLCONF = "bench.urls"
+    from bench import pages as bench_pages
+
+    user = bench_pages.BENCH_USER
+    monkeypatch.setattr(
+        bench_pages,
+        "PAGES",
+        [
+            ("baseline (minimal view)", "/bench/minimal/", user),
+            ("gone", "/no-such-page/", user),
+            ("unfilled", "{no_such_placeholder}", user),
+        ],
+    )
+
+    pages = measure_pages(2, 1.0)
+    failed = failed_pages(pages)
+
+    assert [(row["name"], row["path"], row["status"]) for row in failed] == [
+        ("gone", "/no-such-page/", "HTTP 404"),
+        ("unfilled", "{no_such_placeholder}", "the data set has no no_such_placeholder"),
+    ]
+    text = markdown({"started": "now", "data": {}, "pages": pages})
+    assert "| gone | | | | | | FAILED: /no-such-page/ HTTP 404 |" in text
+    load = {
+        "throughput": {
+            "home": {"path": "/", "requests": 40, "errors": 0},
+            "blog post": {
+                "path": "/p/",
+                "requests": 40,
+                "errors": 3,
+                "error_statuses": {"500": 3},
+            },
+        }
+    }
+    assert load_failures(load) == [
+        "blog post under load: /p/ answered 3 of 40 requests with {'500': 3}"
+    ]
+
+
+def test_every_benchmark_reads_its_targets_from_the_one_table():
+    """No second TARGETS table or limit constant anywhere in bench/: bench/targets.py only."""
+    import ast
+    from pathlib import Path
+
+    import bench
+
+    for path in Path(bench.__file__).parent.glob("*.py"):
+        if path.name == "targets.py":
+            continue
+        tree = ast.parse(path.read_text())
+        for node in tree.body:
+            if isinstance(node, ast.Assign | ast.AnnAssign):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                names = [t.id for t in targets if isinstance(t, ast.Name)]
+                assert not any("TARGET" in n or "LIMIT" in n for n in names if n != "TARGET"), (
+                    path.name,
+                    names,
+                )
+    assert TARGETS["page_p50_ms"].met(50) and not TARGETS["page_p50_ms"].met(50.1)
+    assert TARGETS["index_docs_per_second"].met(300) and not TARGETS["index_docs_per_second"].met(1)
+    assert str(TARGETS["index_docs_per_second"]) == "≥ 300 docs/s"

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import override_settings
 
-from blogs.actions import space_blog_for
+from blogs.actions import ensure_space_blog
 from blogs.models import Comment
 from community.models import Follow
 from tests.factories import UserFactory, make_blog_post, make_wiki_page
@@ -138,7 +138,7 @@ def writers(open_space, editor):
         UserFactory(username=f"writer{n}")
     # A page below the space already, so the writers add to a non-empty tree level.
     make_wiki_page(open_space, "Start here", author=editor)
-    post = make_blog_post(space_blog_for(open_space), "Kitchen news", author=editor)
+    post = make_blog_post(ensure_space_blog(open_space), "Kitchen news", author=editor)
     return open_space, post
 
 

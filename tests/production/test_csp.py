@@ -44,10 +44,10 @@ def test_the_wagtail_admin_gets_its_own_policy_with_inline_code(client_for, site
 
 @pytest.fixture
 def blog_post(open_space, editor):
-    from blogs.actions import space_blog_for
+    from blogs.actions import ensure_space_blog
 
     return make_blog_post(
-        space_blog_for(open_space), "Kitchen rota", "<p>Who cleans when</p>", author=editor
+        ensure_space_blog(open_space), "Kitchen rota", "<p>Who cleans when</p>", author=editor
     )
 
 

@@ -15,7 +15,7 @@ from django_tasks_db.models import DBTaskResult
 from modelsearch import index
 from wagtail.signals import page_published
 
-from blogs.actions import space_blog_for
+from blogs.actions import ensure_space_blog
 from blogs.models import BlogPostPage
 from search.backends.whoosh import WhooshIndex
 from tests.factories import make_wiki_page
@@ -67,7 +67,7 @@ def test_a_publish_writes_the_search_document_once_after_the_commit(
 def test_a_blog_post_is_indexed_once_per_publish_with_its_new_tags(
     open_space, editor, index_writes
 ):
-    blog = space_blog_for(open_space)
+    blog = ensure_space_blog(open_space)
     post = BlogPostPage(title="Kitchen news", body="<p>Soup</p>", owner=editor)
     blog.add_child(instance=post)
     post.tags.add("zyxwladle")

@@ -30,10 +30,10 @@ LIST_PAGES = [
 
 def grow(open_space, reader, batch: int) -> None:
     """Add `batch` of everything a list page lists: posts, wiki pages, people, spaces."""
-    from blogs.actions import space_blog_for
+    from blogs.actions import ensure_space_blog
     from intranet.actions import set_member_role
 
-    blog = space_blog_for(open_space)
+    blog = ensure_space_blog(open_space)
     for _ in range(batch):
         n = grow.counter = getattr(grow, "counter", 0) + 1
         author = UserFactory(username=f"grown{n}")
