@@ -9,7 +9,6 @@ import re
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count
 from django.urls import get_script_prefix, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -145,8 +144,6 @@ class FeedGroup:
 def available_feeds(user, *, tag_limit: int = 30) -> list[FeedGroup]:
     """Every feed `user` can subscribe to: everything, their own posts, their spaces, the
     other spaces they can see, and the tags of posts they can see."""
-    from taggit.models import Tag
-
     from blogs.models import BlogPostPage
 
     spaces = list(visible_spaces(user).order_by("title").only("pk", "title", "slug"))
@@ -155,13 +152,7 @@ def available_feeds(user, *, tag_limit: int = 30) -> list[FeedGroup]:
     others = [link for space in spaces if space.pk not in member_of for link in space_links(space)]
 
     def popular_tags() -> list[str]:
-        visible_posts = BlogPostPage.listing_for(user).order_by().values("pk")
-        return list(
-            Tag.objects.filter(blogs_blogposttag_items__content_object__in=visible_posts)
-            .annotate(post_count=Count("blogs_blogposttag_items"))
-            .order_by("-post_count", "name")
-            .values_list("name", flat=True)[:tag_limit]
-        )
+        return [row["name"] for row in BlogPostPage.top_tags_for(user, limit=tag_limit)]
 
     tags = cached_for_view(user, ("tags", tag_limit), popular_tags)
     groups = [

@@ -63,6 +63,7 @@ from blogs.rendering import depends_on_reader, render_post_body
 from intranet.access import get_page_for_user, visibility_key, visible_pages
 from intranet.files import shareable_file_url
 from intranet.models import IntranetPage, Membership, SpacePage
+from intranet.people import display_name
 from search.query import normalize_query, search_content
 from wiki.models import WikiPage, recent_changes
 from wiki.rendering import PAGE_LINK, WIKI_LINK, PageUrls, render_body
@@ -883,12 +884,6 @@ class SearchScope(FeedScope):
         bodies = self._bodies(WikiPage, wiki_pages)
         entries += [self._wiki_page_entry(page, bodies.get(page.pk)) for page in wiki_pages]
         return entries
-
-
-def display_name(person) -> str:
-    if person is None:
-        return ""
-    return person.get_full_name() or person.get_username()
 
 
 def body_cache_key(page, base_url: str) -> str:

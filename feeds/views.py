@@ -15,6 +15,7 @@ from feeds.feeds import plain_response
 from feeds.links import available_feeds, feed_link
 from feeds.models import FeedToken
 from feeds.scopes import DEFAULT_LIMIT, FeedError, FeedScope
+from intranet.people import display_name
 
 
 def _token_for(user) -> FeedToken | None:
@@ -103,7 +104,7 @@ def opml(request: HttpRequest) -> HttpResponse:
     root = ET.Element("opml", version="2.0")
     head = ET.SubElement(root, "head")
     ET.SubElement(head, "title").text = _("Intranet feeds of %(name)s") % {
-        "name": request.user.get_full_name() or request.user.get_username()
+        "name": display_name(request.user)
     }
     ET.SubElement(head, "dateCreated").text = http_date(timezone.now().timestamp())
     body = ET.SubElement(root, "body")

@@ -46,6 +46,7 @@ class ProfilesConfig(AppConfig):
 
         from django.urls import reverse
 
+        from intranet.people import display_name
         from profiles.models import Department, Profile
         from search.registry import register_people
 
@@ -54,4 +55,5 @@ class ProfilesConfig(AppConfig):
             model=Profile,
             department_model=Department,
             url_for=lambda username: reverse("profiles:detail", args=[username]),
+            name_of=display_name,
         )

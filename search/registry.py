@@ -58,11 +58,13 @@ class People:
     `display_name`, `job_title` and `ask_me_about` make a hit's title and snippet.
     `department_model`: what the `department` filter names by slug.
     `url_for(username)`: the address of a person's page (page hits link their author to it).
+    `name_of(user)`: how a person's name is shown (authors of hits, the author facet).
     """
 
     model: type[Model]
     department_model: type[Model]
     url_for: Callable[[str], str]
+    name_of: Callable[[Any], str]
 
 
 _registered: dict[str, Any] = {}
@@ -80,10 +82,14 @@ def register_pages(
 
 
 def register_people(
-    *, model: type[Model], department_model: type[Model], url_for: Callable[[str], str]
+    *,
+    model: type[Model],
+    department_model: type[Model],
+    url_for: Callable[[str], str],
+    name_of: Callable[[Any], str],
 ) -> None:
-    """Tell search which model holds people and where their pages are."""
-    _registered["people"] = People(model, department_model, url_for)
+    """Tell search which model holds people, where their pages are and how names read."""
+    _registered["people"] = People(model, department_model, url_for, name_of)
 
 
 def pages() -> Pages:
@@ -100,3 +106,9 @@ def pages() -> Pages:
 def people() -> People | None:
     """The registered people, or None when no installed app has registered any."""
     return _registered.get("people")
+
+
+def name_of(user) -> str:
+    """A person's shown name, as the people app spells it; the username without one."""
+    registered = people()
+    return registered.name_of(user) if registered else user.get_username()

@@ -68,7 +68,7 @@ def page_facets(
     facets["author"] = [
         FacetValue(
             usernames[pk].get_username(),
-            usernames[pk].get_full_name() or usernames[pk].get_username(),
+            registry.name_of(usernames[pk]),
             count,
             selected.get("author") == usernames[pk].get_username(),
         )

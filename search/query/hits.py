@@ -73,10 +73,7 @@ def _authors(user_ids: set[int]) -> dict[int, tuple[str, str]]:
     if not user_ids:
         return {}
     users = get_user_model().objects.filter(pk__in=user_ids)
-    return {
-        user.pk: (user.get_username(), user.get_full_name() or user.get_username())
-        for user in users
-    }
+    return {user.pk: (user.get_username(), registry.name_of(user)) for user in users}
 
 
 def _page_text(page: Page) -> str:
@@ -114,7 +111,7 @@ def person_hits(found: Iterable[Any], query: str = "") -> list[SearchHit]:
             SearchHit(
                 kind=PERSON_TYPE,
                 type_label=str(capfirst(profile_model._meta.verbose_name)),
-                title=getattr(profile, "display_name", "") or profile.user.get_username(),
+                title=registry.name_of(profile.user),
                 url=profile.get_absolute_url(),
                 snippet=highlight(" · ".join(d for d in details if d), query),
                 space_title=profile.department.name if profile.department_id else "",

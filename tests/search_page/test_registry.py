@@ -21,12 +21,28 @@ def test_the_registered_url_builder_decides_where_an_author_link_goes(
 ):
     people = registry.people()
     assert people is not None
-    moved = registry.People(people.model, people.department_model, lambda name: f"/u/{name}")
+    moved = registry.People(
+        people.model, people.department_model, lambda name: f"/u/{name}", people.name_of
+    )
     monkeypatch.setitem(registry._registered, "people", moved)
 
     (hit,) = search_content(reader, "coffee").hits
 
     assert hit.author_url == f"/u/{open_wiki.owner.get_username()}"
+
+
+def test_the_registered_name_rule_decides_how_authors_read(monkeypatch, reader, open_wiki):
+    people = registry.people()
+    assert people is not None
+    shouting = registry.People(
+        people.model, people.department_model, people.url_for, lambda user: "NAME"
+    )
+    monkeypatch.setitem(registry._registered, "people", shouting)
+
+    results = search_content(reader, "coffee")
+
+    assert results.hits[0].author_name == "NAME"
+    assert [value.label for value in results.facets["author"]] == ["NAME"]
 
 
 def test_without_registered_people_search_finds_pages_only(monkeypatch, reader, open_wiki):

@@ -207,7 +207,9 @@ def test_facets_count_types_spaces_authors_and_months(reader, editor, open_wiki,
     assert sum(v.count for v in facets["date"]) == 2
 
 
-def test_subscribing_to_a_search_opens_the_page_with_reader_addresses(client_for, reader, open_wiki):
+def test_subscribing_to_a_search_opens_the_page_with_reader_addresses(
+    client_for, reader, open_wiki
+):
     client = client_for(reader)
     body = client.get("/search/?q=kitchen+rules").content.decode()
     assert 'href="/feeds/search/?q=kitchen+rules"' in body
