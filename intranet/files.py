@@ -24,6 +24,7 @@ person's own, at the time of the fetch, so an ex-member's grant opens nothing.
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
@@ -99,11 +100,21 @@ def may_read_upload(user: AnyUser, upload: Model) -> bool:
     return upload.uploaded_by_user_id == user.pk and not pages.live().exists()
 
 
-def media_owner(name: str) -> tuple[Model, FieldFile] | None:
-    """The image, document or profile a stored file name belongs to, with the stored file
-    itself; None for a name no record claims (which is then never served)."""
-    from profiles.photos import profile_with_photo
+# Apps above this floor that keep files of their own (profile photos) say how to find a
+# file's owner: a function from a stored name to (owner, stored file), or None. An owner is
+# then read by whoever `can_view` lets see it.
+_owner_lookups: list[Callable[[str], tuple[Model, FieldFile] | None]] = []
 
+
+def register_file_owner(lookup: Callable[[str], tuple[Model, FieldFile] | None]) -> None:
+    """Called from an app's `ready()`; the same function twice is kept once."""
+    if lookup not in _owner_lookups:
+        _owner_lookups.append(lookup)
+
+
+def media_owner(name: str) -> tuple[Model, FieldFile] | None:
+    """The image, document or other registered owner a stored file name belongs to, with the
+    stored file itself; None for a name no record claims (which is then never served)."""
     image_model = get_image_model()
     folder = name.split("/", 1)[0]
     if folder == "original_images":
@@ -120,14 +131,16 @@ def media_owner(name: str) -> tuple[Model, FieldFile] | None:
     if folder == "documents":
         document = get_document_model().objects.filter(file=name).first()
         return (document, document.file) if document else None
-    profile = profile_with_photo(name)
-    return (profile, profile.photo) if profile else None
+    for lookup in _owner_lookups:
+        if (found := lookup(name)) is not None:
+            return found
+    return None
 
 
 def may_read(user: AnyUser, owner: Model) -> bool:
     if isinstance(owner, (get_image_model(), get_document_model())):
         return may_read_upload(user, owner)
-    # A person's file (profile photo): the visibility rule lets every employee see people.
+    # A registered owner (a person, for a profile photo): the visibility rule decides.
     return can_view(user, owner)
 
 

@@ -46,8 +46,10 @@ class ProfilesConfig(AppConfig):
 
         from django.urls import reverse
 
+        from intranet.files import register_file_owner
         from intranet.people import display_name
         from profiles.models import Department, Profile
+        from profiles.photos import photo_owner
         from search.registry import register_people
 
         # Search imports no app: this tells it who the people are and where their pages are.
@@ -57,3 +59,5 @@ class ProfilesConfig(AppConfig):
             url_for=lambda username: reverse("profiles:detail", args=[username]),
             name_of=display_name,
         )
+        # Photos are served by the intranet's one checked file view.
+        register_file_owner(photo_owner)

@@ -61,8 +61,10 @@ def square_photo(uploaded) -> ContentFile:
     return ContentFile(out.getvalue())
 
 
-def profile_with_photo(name: str) -> Profile | None:
-    """The profile whose photo is stored under `name` (for the media view's owner lookup)."""
+def photo_owner(name: str):
+    """`intranet.files`' owner lookup for photos: the profile whose photo is stored under
+    `name`, with that stored file, or None."""
     if not name.startswith(PHOTO_FOLDER):
         return None
-    return Profile.objects.filter(photo=name).first()
+    profile = Profile.objects.filter(photo=name).first()
+    return (profile, profile.photo) if profile else None
