@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -275,45 +275,32 @@ class WhooshMapping:
 
     def text_columns(self) -> list[tuple[str, float]]:
         """(column, boost) of every SearchField, related ones included."""
-        return self._collect_text_columns(self.model.get_search_fields(), "")
-
-    def _collect_text_columns(
-        self, search_fields: Iterable[Any], prefix: str
-    ) -> list[tuple[str, float]]:
-        columns = []
-        for field in search_fields:
-            name = prefix + self.column(field)
-            if isinstance(field, RelatedFields):
-                try:
-                    related_model = field.get_field(self.model).related_model
-                except FieldDoesNotExist:
-                    continue
-                columns += WhooshMapping(related_model)._collect_text_columns(
-                    field.fields, name + "__"
-                )
-            elif isinstance(field, SearchField):
-                columns.append((name, float(field.boost or 1.0)))
-        return columns
+        return [
+            (name, float(field.boost or 1.0))
+            for name, field in self._leaf_fields(self.model.get_search_fields(), "")
+            if isinstance(field, SearchField)
+        ]
 
     def edge_columns(self) -> list[str]:
         """Every AutocompleteField column, related ones included."""
-        return self._collect_edge_columns(self.model.get_search_fields(), "")
+        return [
+            name
+            for name, field in self._leaf_fields(self.model.get_search_fields(), "")
+            if isinstance(field, AutocompleteField)
+        ]
 
-    def _collect_edge_columns(self, search_fields: Iterable[Any], prefix: str) -> list[str]:
-        columns = []
+    def _leaf_fields(self, search_fields: Iterable[Any], prefix: str) -> Iterator[tuple[str, Any]]:
+        """(column, field) of every field that is not a RelatedFields, walking into those."""
         for field in search_fields:
             name = prefix + self.column(field)
-            if isinstance(field, RelatedFields):
-                try:
-                    related_model = field.get_field(self.model).related_model
-                except FieldDoesNotExist:
-                    continue
-                columns += WhooshMapping(related_model)._collect_edge_columns(
-                    field.fields, name + "__"
-                )
-            elif isinstance(field, AutocompleteField):
-                columns.append(name)
-        return columns
+            if not isinstance(field, RelatedFields):
+                yield name, field
+                continue
+            try:
+                related_model = field.get_field(self.model).related_model
+            except FieldDoesNotExist:
+                continue
+            yield from WhooshMapping(related_model)._leaf_fields(field.fields, name + "__")
 
     # Documents
 
