@@ -35,6 +35,14 @@ class FeedLink:
     # The feed's subscribe dialog (an HTML page): its reader-ready addresses.
     subscribe_url: str = ""
 
+    @property
+    def formats(self) -> list[tuple[str, str, str]]:
+        """(label, address, media type) of each format, for pages that list them."""
+        return [
+            ("RSS", self.rss_url, "application/rss+xml"),
+            ("Atom", self.atom_url, "application/atom+xml"),
+        ]
+
     def with_token(self, token: str | None, request=None) -> FeedLink:
         """Absolute URLs carrying `token` (for readers, which cannot log in)."""
 
