@@ -265,3 +265,14 @@ def test_a_subscribe_dialog_needs_a_login_and_answers_only_get_head_and_post(
     anonymous = Client().get("/feeds/all/")
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
     assert client_for(reader).put("/feeds/all/").status_code == 405
+
+
+def test_the_subscribe_page_speaks_german_with_open_as_a_verb(client_for, reader, open_space):
+    from feeds.actions import ensure_feed_token
+
+    ensure_feed_token(reader)
+    client = client_for(reader)
+    client.post("/language/", {"language": "de", "next": "/"})
+    body = client.get("/feeds/all/").content.decode()
+    assert "Adressen für Ihren Feedreader" in body
+    assert "Kopieren" in body and "Öffnen" in body and ">Offen<" not in body
