@@ -7,12 +7,19 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpResponseRedirect
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag, TagBase
+from wagtail.admin.auth import require_admin_access
 from wagtail.admin.views.generic import CreateView, DeleteView, EditView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.models import Page
 
 from intranet import actions
+from intranet.access import visible_pages
 from intranet.models import JoinRequest, Membership
 
 
@@ -102,3 +109,49 @@ class SpacesAdminGroup(ModelViewSetGroup):
         MembershipViewSet("memberships"),
         JoinRequestViewSet("join_requests"),
     )
+
+
+TAG_SUGGESTIONS = 10
+
+
+def tags_visible_to(user, tags: QuerySet) -> QuerySet:
+    """The tags `user` may be offered: those on a page they may see, and those on no page
+    at all (images, documents). A tag used only in members-only spaces they are not in
+    would name what is written there."""
+    on_pages = Q()
+    on_visible_pages = Q()
+    for relation in tags.model._meta.related_objects:
+        through = relation.related_model
+        try:
+            target = through._meta.get_field("content_object").related_model
+        except FieldDoesNotExist:
+            continue
+        if not (isinstance(target, type) and issubclass(target, Page)):
+            continue
+        uses = relation.get_accessor_name()
+        on_pages |= Q(**{f"{uses}__isnull": False})
+        readable = visible_pages(user, target.objects.all()).values("pk")
+        on_visible_pages |= Q(**{f"{uses}__content_object__in": readable})
+    if not on_pages:
+        return tags
+    return tags.filter(~on_pages | on_visible_pages).distinct()
+
+
+@require_admin_access
+def tag_autocomplete(request, app_name: str | None = None, model_name: str | None = None):
+    """Wagtail's tag autocomplete (same address and answer), offering only `tags_visible_to`."""
+    tag_model = Tag
+    if app_name and model_name:
+        try:
+            content_type = ContentType.objects.get_by_natural_key(app_name, model_name)
+        except ContentType.DoesNotExist:
+            raise Http404 from None
+        tag_model = content_type.model_class()
+        if tag_model is None or not issubclass(tag_model, TagBase):
+            raise Http404
+    term = request.GET.get("term", "")[:100]
+    if not term:
+        return JsonResponse([], safe=False)
+    tags = tags_visible_to(request.user, tag_model.objects.filter(name__istartswith=term))
+    names = tags.order_by("name").values_list("name", flat=True)[:TAG_SUGGESTIONS]
+    return JsonResponse(list(names), safe=False)

@@ -4,7 +4,7 @@ from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.urls import serve_pattern
 
-from intranet import files, views
+from intranet import admin_views, files, views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -14,6 +14,9 @@ urlpatterns = [
     # (the admin one must stay before the admin include).
     path("admin/login/", views.login_redirect, name="wagtailadmin_login_redirect"),
     path("_util/login/", views.login_redirect, name="wagtailcore_login"),
+    # Wagtail's tag autocomplete offered every tag, those of members-only spaces included.
+    path("admin/tag-autocomplete/", admin_views.tag_autocomplete),
+    path("admin/tag-autocomplete/<slug:app_name>/<slug:model_name>/", admin_views.tag_autocomplete),
     path("admin/", include(wagtailadmin_urls)),
     # Uploaded files only through the views that check access (never as static files, with
     # or without DEBUG). The name is Wagtail's, so `Document.url` and document links in rich
