@@ -47,9 +47,7 @@ def suggestions(client, term: str = "zanzibar") -> list[str]:
     return response.json()
 
 
-def test_a_writer_outside_the_space_is_not_offered_its_tags(
-    client_for, open_space_writer, tagged
-):
+def test_a_writer_outside_the_space_is_not_offered_its_tags(client_for, open_space_writer, tagged):
     assert suggestions(client_for(open_space_writer)) == ["zanzibar-shared"]
 
 
