@@ -4,11 +4,20 @@
 
 from __future__ import annotations
 
+import feedparser
 import pytest
 from django.test import Client
 
 from feeds.actions import regenerate_feed_token
 from tests.factories import make_blog_post, make_wiki_page
+
+
+def parse(response):
+    """A feed response parsed by feedparser, after checking it is a 200 of valid XML."""
+    assert response.status_code == 200, response.content[:300]
+    parsed = feedparser.parse(response.content)
+    assert parsed.bozo == 0, parsed.get("bozo_exception")
+    return parsed
 
 
 @pytest.fixture(autouse=True)

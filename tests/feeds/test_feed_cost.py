@@ -3,7 +3,6 @@ answered before any entry is loaded, and bodies sanitized once per published rev
 
 from __future__ import annotations
 
-import feedparser
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -11,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from intranet.actions import remove_member, set_member_role, set_space_visibility
 from intranet.models import Role, Visibility
 from tests.factories import make_blog_post, make_wiki_page
+from tests.feeds.conftest import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -30,13 +30,6 @@ MAIN_FEEDS = [
     "/feeds/tags/batch.atom",
     "/feeds/search.rss?q=batch",
 ]
-
-
-def parse(response):
-    assert response.status_code == 200, response.content[:300]
-    parsed = feedparser.parse(response.content)
-    assert parsed.bozo == 0, parsed.get("bozo_exception")
-    return parsed
 
 
 def add_content(blog, space, editor, posts: int, pages: int) -> None:

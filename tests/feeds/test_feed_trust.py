@@ -3,19 +3,12 @@ pages, teasers, conditional requests after removals, and feed buttons that work 
 
 from __future__ import annotations
 
-import feedparser
 import pytest
 
 from tests.factories import make_blog_post
+from tests.feeds.conftest import parse
 
 pytestmark = pytest.mark.django_db
-
-
-def parse(response):
-    assert response.status_code == 200, response.content[:300]
-    parsed = feedparser.parse(response.content)
-    assert parsed.bozo == 0, parsed.get("bozo_exception")
-    return parsed
 
 
 # --- bodies: what the post's page shows to this reader ------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import feedparser
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -10,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from feeds.actions import revoke_feed_token
 from intranet.actions import set_member_role
 from intranet.models import Role
+from tests.feeds.conftest import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -28,13 +28,6 @@ def fetch(client, path: str, token: str | None = None, **params):
     if token:
         params["token"] = token
     return client.get(path, params)
-
-
-def parse(response):
-    assert response.status_code == 200, response.content[:300]
-    parsed = feedparser.parse(response.content)
-    assert parsed.bozo == 0, parsed.get("bozo_exception")
-    return parsed
 
 
 def titles(parsed) -> list[str]:
