@@ -12,6 +12,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 from taggit.models import Tag, TagBase
 from wagtail.admin.auth import require_admin_access
 from wagtail.admin.views.generic import CreateView, DeleteView, EditView
@@ -137,6 +138,7 @@ def tags_visible_to(user, tags: QuerySet) -> QuerySet:
     return tags.filter(~on_pages | on_visible_pages).distinct()
 
 
+@require_safe
 @require_admin_access
 def tag_autocomplete(request, app_name: str | None = None, model_name: str | None = None):
     """Wagtail's tag autocomplete (same address and answer), offering only `tags_visible_to`."""

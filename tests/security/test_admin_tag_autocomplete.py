@@ -77,3 +77,9 @@ def test_people_without_admin_access_and_anonymous_visitors_get_nothing(
     response = client_for(employee).get(URL, {"term": "zanzibar"})
     assert response.status_code in (302, 403)
     assert b"zanzibar" not in response.content
+
+
+def test_the_autocomplete_answers_only_get_and_head(client_for, editor, tagged):
+    client = client_for(editor)
+    assert client.post(URL, {"term": "zanzibar"}).status_code == 405
+    assert client.head(URL, {"term": "zanzibar"}).status_code == 200
