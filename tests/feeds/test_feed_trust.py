@@ -3,6 +3,8 @@ pages, teasers, conditional requests after removals, and feed buttons that work 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.factories import make_blog_post
@@ -248,6 +250,22 @@ def test_a_subscribe_dialog_of_a_hidden_space_is_404_and_a_search_without_words_
     assert client.get("/feeds/spaces/no-such-space/blog/").status_code == 404
     assert client.get("/feeds/search/").status_code == 400
     assert client.get("/feeds/search/", {"q": "soup"}).status_code == 200
+
+
+def test_a_member_subscribes_to_a_members_only_space_with_working_reader_addresses(
+    private_space, reader, client_for
+):
+    from django.test import Client
+
+    client = client_for(reader)
+    assert client.get("/feeds/spaces/zanzibar-secret/all/").status_code == 200
+    client.post("/feeds/spaces/zanzibar-secret/all/")
+    body = client.get("/feeds/spaces/zanzibar-secret/all/").content.decode()
+    match = re.search(
+        r'value="http://testserver(/feeds/spaces/zanzibar-secret/all\.rss\?token=[^"]+)"', body
+    )
+    assert match, body
+    assert Client().get(match.group(1).replace("&amp;", "&")).status_code == 200
 
 
 def test_a_subscribe_dialog_needs_a_login_and_answers_only_get_head_and_post(
