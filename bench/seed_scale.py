@@ -598,7 +598,7 @@ def extend_data(
 def seed_scale(docs: int, *, seed: int = 1, log=print) -> dict:
     """Seed `docs` documents with people and spaces in proportion; returns what it made."""
     from blogs.actions import start_personal_blog
-    from intranet.site_tree import ensure_site_tree
+    from home.site_tree import ensure_site_tree
 
     rng = random.Random(seed)
     ensure_site_tree()

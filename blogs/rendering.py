@@ -3,9 +3,9 @@
 A link to another intranet page that stands alone in a paragraph (made with the editor's
 page chooser, or an intranet address pasted as a link or as text) is shown as a preview
 card: title, type, space, teaser and author. Only pages the reader may see become cards;
-page-chooser links to pages they may not see become their plain link text, as wiki links
-do (same markup, same patterns from `wiki.rendering`), so neither the target's title nor
-its address is sent."""
+page-chooser links to pages they may not see become their plain link text, as wherever
+rich text is shown (`intranet.richtext`), so neither the target's title nor its address is
+sent."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from wagtail.rich_text import expand_db_html
 from intranet.access import visible_pages
 from intranet.models import IntranetPage
 from intranet.people import display_name
-from wiki.rendering import LINK_ID, PAGE_LINK, hidden_link, replace_page_links
+from intranet.richtext import LINK_ID, PAGE_LINK, hidden_link, replace_page_links
 
 # A paragraph holding nothing but one link, or nothing but one address, in stored rich text.
 STANDALONE = re.compile(

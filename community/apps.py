@@ -7,14 +7,11 @@ class CommunityConfig(AppConfig):
     verbose_name = "Community"
 
     def ready(self) -> None:
-        from community import signal_handlers, stream
+        from community import receivers
+        from community.actions import guidelines_gate
+        from intranet.gates import register_write_gate
 
-        # The stream's cache key follows every new or removed activity row, whatever
-        # wrote it, and moved pages take their rows' space along: both are wired even when
-        # the signals below are off.
-        stream.register()
-        signal_handlers.register_space_rewrites()
-        # Activity and notifications listen to the content apps across app borders; a
-        # setting turns the wiring off (e.g. for bulk imports).
-        if getattr(settings, "COMMUNITY_SIGNALS_ENABLED", True):
-            signal_handlers.register()
+        receivers.connect_receivers(
+            activity_from_other_apps=getattr(settings, "COMMUNITY_SIGNALS_ENABLED", True)
+        )
+        register_write_gate(guidelines_gate)

@@ -4,34 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
-
 from community.models import Activity
 
-ACTIVITY_GENERATION_KEY = "community:activity-generation"
 # The stream says "5 minutes ago": a cached copy is kept only briefly, so those stay right
 # to the minute, while every employee with the same view shares it in between.
 STREAM_CACHE_SECONDS = 60
-
-
-def activity_generation() -> int:
-    """A number that changes whenever an activity row is added or removed; part of the
-    stream's cache key."""
-    return cache.get_or_set(ACTIVITY_GENERATION_KEY, 1, timeout=None) or 1
-
-
-def bump_activity_generation(**kwargs) -> None:
-    try:
-        cache.incr(ACTIVITY_GENERATION_KEY)
-    except ValueError:  # not set yet (or evicted): any new value invalidates old keys
-        cache.set(ACTIVITY_GENERATION_KEY, 2, timeout=None)
-
-
-def register() -> None:
-    from django.db.models.signals import post_delete, post_save
-
-    post_save.connect(bump_activity_generation, sender=Activity, dispatch_uid="stream_saved")
-    post_delete.connect(bump_activity_generation, sender=Activity, dispatch_uid="stream_deleted")
 
 
 @dataclass

@@ -4,11 +4,9 @@ feed buttons."""
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.urls import get_script_prefix, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -21,9 +19,9 @@ from feeds.scopes import (
     SpaceScope,
     SpaceWikiScope,
     TagScope,
-    content_stamp,
 )
-from intranet.access import visibility_key, visible_spaces
+from intranet.access import visible_spaces
+from intranet.cache import cached_for_view
 from intranet.models import Membership
 
 
@@ -131,18 +129,6 @@ def search_link(query: str) -> FeedLink:
 TAGS_CACHE_SECONDS = 300
 
 
-def cached_for_view(user, parts: tuple, compute):
-    """`compute()`, shared by readers who see exactly the same pages (`visibility_key`) and
-    recomputed after any change to content (`content_stamp`)."""
-    source = repr((visibility_key(user), content_stamp(user), parts))
-    key = "feeds:view:" + hashlib.sha256(source.encode()).hexdigest()
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, TAGS_CACHE_SECONDS)
-    return value
-
-
 @dataclass
 class FeedGroup:
     heading: str
@@ -162,7 +148,9 @@ def available_feeds(user, *, tag_limit: int = 30) -> list[FeedGroup]:
     def popular_tags() -> list[str]:
         return [row["name"] for row in BlogPostPage.top_tags_for(user, limit=tag_limit)]
 
-    tags = cached_for_view(user, ("tags", tag_limit), popular_tags)
+    tags = cached_for_view(
+        user, ("feeds", "tags", tag_limit), popular_tags, timeout=TAGS_CACHE_SECONDS
+    )
     groups = [
         FeedGroup(_("Everything"), [everything_link(), person_link(user)]),
         FeedGroup(_("My spaces"), mine),

@@ -64,9 +64,11 @@ from intranet.access import get_page_for_user, visibility_key, visible_pages
 from intranet.files import shareable_file_url
 from intranet.models import IntranetPage, Membership, SpacePage
 from intranet.people import display_name
+from intranet.richtext import PageUrls
 from search.query import normalize_query, search_content
 from wiki.models import WikiPage, recent_changes
-from wiki.rendering import PAGE_LINK, WIKI_LINK, PageUrls, render_body
+from wiki.rendering import depends_on_reader as wiki_depends_on_reader
+from wiki.rendering import render_body
 
 logger = logging.getLogger(__name__)
 
@@ -442,8 +444,7 @@ class FeedScope(ABC):
     def _depends_on_reader(model, html: str) -> bool:
         if model is BlogPostPage:
             return depends_on_reader(html)
-        # Page-chooser and [[wiki]] links: what `wiki.rendering.render_body` resolves.
-        return bool(PAGE_LINK.search(html) or WIKI_LINK.search(html))
+        return wiki_depends_on_reader(html)
 
     def _render_for_reader(self, model, pk: int, stored: StoredBody) -> str:
         """The body through the same step its web page uses for this reader."""
@@ -904,12 +905,6 @@ def change_stamp(user) -> tuple:
     with connection.cursor() as cursor:
         cursor.execute(sql, [user.pk if param == _ANY_USER else param for param in params])
         return tuple(str(value) for value in cursor.fetchone() or ())
-
-
-def content_stamp(user) -> tuple:
-    """The parts of `change_stamp` that are the same for every user: equal stamps mean no
-    content changed in between."""
-    return change_stamp(user)[1:7]
 
 
 # The user id the stamp query is compiled with, swapped for the real one on each call.

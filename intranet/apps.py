@@ -38,14 +38,14 @@ class IntranetConfig(AppConfig):
         from wagtail.actions.unpublish import UnpublishAction
         from wagtail.actions.unpublish_page import UnpublishPageAction
 
-        from intranet import signal_handlers
+        from intranet import receivers
 
         # Every publish and unpublish, whoever calls it (our actions, Wagtail's editor,
         # `publish_scheduled`, `save_revision().publish()`): page publishing inherits
         # PublishRevisionAction.execute; page unpublishing defines its own.
         for action_class in (PublishRevisionAction, UnpublishAction, UnpublishPageAction):
             make_execute_atomic(action_class)
-        signal_handlers.register()
+        receivers.connect_receivers()
 
         from intranet.access import is_employee, searchable_pages
         from intranet.models import IntranetPage, SpacePage

@@ -10,42 +10,10 @@ from django.http import (
     HttpResponsePermanentRedirect,
     HttpResponseRedirect,
 )
-from django.utils import translation
 from django.utils.translation import gettext as _
 from wagtail.contrib.redirects.middleware import RedirectMiddleware, get_redirect
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page, Site
-
-SESSION_LANGUAGE_KEY = "intranet_language"
-
-
-class UserLanguageMiddleware:
-    """Use the language the user picked on their profile (remembered in the session, so it
-    costs one query per session), else the browser's, as LocaleMiddleware found it."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            language = request.session.get(SESSION_LANGUAGE_KEY)
-            if language is None:
-                from profiles.models import Profile
-
-                language = (
-                    Profile.objects.filter(user=user)
-                    .values_list("preferred_language", flat=True)
-                    .first()
-                    or ""
-                )
-                request.session[SESSION_LANGUAGE_KEY] = language
-            if language:
-                translation.activate(language)
-                request.LANGUAGE_CODE = language
-        response = self.get_response(request)
-        response.headers.setdefault("Content-Language", translation.get_language())
-        return response
 
 
 class NullCharacterMiddleware:

@@ -1,4 +1,5 @@
-"""Background work that is the project's own: e-mail delivery and worker recovery.
+"""Background work that is the project's own: e-mail delivery and worker recovery, and
+the one way to queue a task (`enqueue_after_commit`).
 
 Search-index updates need nothing here: `search.index_queue` enqueues modelsearch's
 `insert_or_update_object_task` once per changed object, after its transaction commits, so
@@ -8,6 +9,7 @@ with TASK_BACKEND=database they run in the `db_worker` process.
 from __future__ import annotations
 
 import base64
+import functools
 import socket
 from datetime import timedelta
 from email.mime.base import MIMEBase
@@ -15,8 +17,20 @@ from email.mime.base import MIMEBase
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
+from django_tasks.base import Task
+
+
+def enqueue_after_commit(task_: Task, *args, **kwargs) -> None:
+    """Queue `task_` once the current transaction has committed (at once outside one).
+
+    A task queued inside a transaction may run before the commit (the immediate backend
+    runs it on the spot, a worker may pick it up at once) and then reads rows that are not
+    there yet, or acts on a write that is rolled back: an e-mail about a comment that was
+    never saved. A failure to queue is logged, not raised: the write it follows stands."""
+    transaction.on_commit(functools.partial(task_.enqueue, *args, **kwargs), robust=True)
 
 
 def message_to_dict(message: EmailMessage) -> dict:
@@ -80,14 +94,15 @@ def deliver_email(data: dict) -> int:
 
 class TaskEmailBackend(BaseEmailBackend):
     """An e-mail backend that only enqueues: every `send_mail` in the project (allauth,
-    Wagtail notifications, digests) goes through the task worker without knowing it."""
+    Wagtail notifications, digests) goes through the task worker without knowing it, and
+    only once the transaction that sends it has committed."""
 
     def send_messages(self, email_messages) -> int:
         count = 0
         for message in email_messages:
             if not message.recipients():
                 continue
-            deliver_email.enqueue(message_to_dict(message))
+            enqueue_after_commit(deliver_email, message_to_dict(message))
             count += 1
         return count
 

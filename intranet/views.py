@@ -11,11 +11,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-from django.utils.translation import check_for_language
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
-
-from intranet.middleware import SESSION_LANGUAGE_KEY
+from django.views.decorators.http import require_GET
 
 
 @login_not_required
@@ -38,37 +35,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
         {"status": "ok" if healthy else "unavailable", "checks": checks},
         status=200 if healthy else 503,
     )
-
-
-@require_POST
-def set_language(request: HttpRequest) -> HttpResponse:
-    """Switch the interface language and remember it on the user's profile."""
-    from profiles.models import Profile
-
-    language = request.POST.get("language", "")
-    next_url = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = "/"
-    if language not in dict(settings.LANGUAGES) or not check_for_language(language):
-        return HttpResponseRedirect(next_url)
-    profile = Profile.for_user(request.user)
-    profile.preferred_language = language
-    profile.save(update_fields=["preferred_language"])
-    request.session[SESSION_LANGUAGE_KEY] = language
-    response = HttpResponseRedirect(next_url)
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        language,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        path=settings.LANGUAGE_COOKIE_PATH,
-        domain=settings.LANGUAGE_COOKIE_DOMAIN,
-        secure=settings.LANGUAGE_COOKIE_SECURE,
-        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-    )
-    return response
 
 
 @login_not_required

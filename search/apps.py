@@ -9,11 +9,11 @@ class SearchConfig(AppConfig):
     def ready(self) -> None:
         import modelsearch.signal_handlers
 
-        from search import index_queue
+        from search import receivers
 
         # modelsearch (run by "wagtail.search", which starts after this app) connects a
         # receiver that queues an index update on every save, inside the transaction: three
         # or four per publish, and with immediate tasks the Whoosh commit runs while the
         # database write is still open. Ours updates each object once, after the commit;
         # modelsearch's ready() looks the function up when it runs, so it connects ours.
-        modelsearch.signal_handlers.register_signal_handlers = index_queue.register_signal_handlers
+        modelsearch.signal_handlers.register_signal_handlers = receivers.connect_receivers

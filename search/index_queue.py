@@ -2,8 +2,8 @@
 
 Two parts:
 
-- ``index_after_commit`` / ``remove_after_commit`` (and the post_save/post_delete receivers
-  that replace modelsearch's own, see ``register_signal_handlers``): a write never touches
+- ``index_after_commit`` / ``remove_after_commit`` (called by the post_save/post_delete
+  receivers that replace modelsearch's own, in ``search/receivers.py``): a write never touches
   the index from inside its database transaction. However often one transaction saves an
   object (a publish saves the page two or three times, and receivers add more), its
   document is updated once, after the commit, from what the database then holds. A rolled
@@ -246,20 +246,6 @@ class IndexQueue:
 
 # --- Index updates after the commit -------------------------------------------------------
 
-# Fields a draft save (``save_revision``) writes. The index describes the live page, so a
-# save of these alone needs no new document; the publish that follows makes one.
-# (``latest_revision_created_at`` is indexed by Wagtail only to sort the admin's page
-# search by "updated"; it catches up with the next publish.)
-DRAFT_FIELDS = frozenset(
-    {
-        "latest_revision",
-        "latest_revision_created_at",
-        "draft_title",
-        "has_unpublished_changes",
-        "wagtail_admin_comments",  # Wagtail's COMMENTS_RELATION_NAME
-    }
-)
-
 IndexKey = tuple[str, str, str]
 
 
@@ -345,30 +331,3 @@ def remove_after_commit(instance, using: str | None = None) -> None:
     """Remove `instance` from the index once its deletion is committed (the document stays
     if the object still exists then, for instance because the deletion was rolled back)."""
     _schedule(instance, using)
-
-
-def _saved(sender, instance, raw: bool = False, update_fields=None, **kwargs) -> None:
-    if raw:  # fixtures: `update_index` builds the index afterwards
-        return
-    if update_fields is not None and set(update_fields) <= DRAFT_FIELDS:
-        return
-    index_after_commit(instance, using=kwargs.get("using"))
-
-
-def _deleted(sender, instance, **kwargs) -> None:
-    remove_after_commit(instance, using=kwargs.get("using"))
-
-
-def register_signal_handlers() -> None:
-    """Keep every indexed model's documents current: our stand-in for modelsearch's
-    function of the same name, which updates the index on every single save, inside the
-    transaction (see ``SearchConfig.ready``)."""
-    from django.db.models.signals import post_delete, post_save
-    from modelsearch import index
-
-    for model in index.get_indexed_models():
-        if not getattr(model, "search_auto_update", True):
-            continue
-        label = model._meta.label_lower
-        post_save.connect(_saved, sender=model, dispatch_uid=f"search_index_saved_{label}")
-        post_delete.connect(_deleted, sender=model, dispatch_uid=f"search_index_deleted_{label}")

@@ -6,4 +6,5 @@ app_name = "search"
 urlpatterns = [
     path("", views.search, name="search"),
     path("suggest/", views.suggestions, name="suggest"),
+    path("-/pages.json", views.pages_json, name="pages_json"),
 ]

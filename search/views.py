@@ -1,4 +1,5 @@
-"""The search page, its JSON suggestions and the admin report of searches without results."""
+"""The search page, its JSON suggestions, the editor's page picker and the admin report of
+searches without results."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
+from search import registry
 from search.forms import SearchForm
 from search.models import ZeroResultQuery, searches_without_results
-from search.query import SearchResults, month_range, search_content, suggest
+from search.query import SearchResults, month_range, normalize_query, search_content, suggest
+from search.query.hits import page_hits
 
 try:  # The Whoosh backend's "cannot read the index" error; absent on other backends.
     from search.backends.whoosh import IndexUnavailable
@@ -60,6 +63,51 @@ def suggestions(request: HttpRequest) -> JsonResponse:
     except IndexUnavailable:
         found = []
     return JsonResponse({"suggestions": found})
+
+
+#: How many pages the editor's page picker lists.
+PAGE_PICKER_LIMIT = 10
+
+
+@require_safe
+def pages_json(request: HttpRequest) -> JsonResponse:
+    """Pages for the editor's "link a page" picker: `{"results": [{"id", "title", "url",
+    "context"}]}`, at most ten, only what the reader may open. Titles that start with `q`
+    come first (the picker is used while typing, before a word is whole), then the search's
+    own best matches; `context` names the page's space (or, outside spaces, its type)."""
+    query = normalize_query(request.GET.get("q", ""))
+    source = registry.pages()
+    if not query or not source.may_search(request.user):
+        return JsonResponse({"results": []})
+    searchable = source.searchable(request.user, source.base_model)
+    pks = list(
+        searchable.filter(title__istartswith=query)
+        .order_by("title")
+        .values_list("pk", flat=True)[:PAGE_PICKER_LIMIT]
+    )
+    if len(pks) < PAGE_PICKER_LIMIT:
+        try:
+            found = search_content(
+                request.user, query, per_page=PAGE_PICKER_LIMIT, facets=False, people=False
+            )
+        except IndexUnavailable:
+            found = None
+        for hit in found.hits if found is not None else []:
+            if hit.obj.pk not in pks:
+                pks.append(hit.obj.pk)
+    hits = page_hits(pks[:PAGE_PICKER_LIMIT], searchable)
+    results = [
+        {
+            "id": hit.obj.pk,
+            "title": hit.title,
+            "url": hit.url,
+            "context": hit.space_title or hit.type_label,
+        }
+        for hit in hits
+    ]
+    response = JsonResponse({"results": results})
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_GET

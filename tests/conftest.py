@@ -14,6 +14,9 @@ from django.test import Client
 from intranet.models import Role
 from tests.factories import UserFactory, make_space
 
+# The browser fixtures, one Playwright session for every test that drives Chromium.
+pytest_plugins = ["tests.browser"]
+
 
 @pytest.fixture(autouse=True)
 def _fresh_search_index(settings, tmp_path):
@@ -26,7 +29,7 @@ def _fresh_search_index(settings, tmp_path):
 
 @pytest.fixture
 def site_tree(db):
-    from intranet.site_tree import ensure_site_tree
+    from home.site_tree import ensure_site_tree
 
     home, space_index, blogs_root = ensure_site_tree()
     return {"home": home, "spaces": space_index, "blogs": blogs_root}

@@ -1,14 +1,11 @@
 from django import template
-from django.core.cache import cache
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
 from community.models import Activity, Follow
-from community.stream import STREAM_CACHE_SECONDS, activity_generation, group_activity
-from intranet.dashboard import viewer_key
-from intranet.signal_handlers import content_generation
-from profiles.generation import people_generation
+from community.stream import STREAM_CACHE_SECONDS, group_activity
+from intranet.cache import cached_for_view
 
 register = template.Library()
 
@@ -35,23 +32,13 @@ def activity_stream(context, limit: int = 15):
 
     if following != "all":
         return render()
-    key = ":".join(
-        str(part)
-        for part in (
-            "community:stream",
-            viewer_key(request),
-            content_generation(),
-            activity_generation(),
-            people_generation(),
-            get_language(),
-            limit,
-        )
+    return cached_for_view(
+        request.user,
+        ("community", "stream", get_language(), limit),
+        render,
+        generations=("content", "activity", "people"),
+        timeout=STREAM_CACHE_SECONDS,
     )
-    html = cache.get(key)
-    if html is None:
-        html = render()
-        cache.set(key, html, STREAM_CACHE_SECONDS)
-    return html
 
 
 @register.inclusion_tag("community/components/follow_button.html", takes_context=True)

@@ -38,11 +38,15 @@ def feed_for_context(context) -> FeedLink | None:
     page = context.get("page")
     if page is None or not hasattr(page, "specific_class"):
         return None
+    from wagtail.models import Site
+
     from blogs.models import BlogIndexPage, BlogPostPage, BlogsRootPage
-    from intranet.models import HomePage, SpacePage
+    from intranet.models import SpacePage
     from wiki.models import WikiPage
 
-    if isinstance(page, HomePage):
+    # The home page is the site's root (found once per request, and kept on it).
+    site = Site.find_for_request(request) if request is not None else None
+    if site is not None and page.pk == site.root_page_id:
         return everything_link()
     if isinstance(page, SpacePage):
         return space_links(page)[0]

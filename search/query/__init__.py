@@ -14,7 +14,7 @@ where the backend offers them.
 
 One module per job:
 
-- `service`: `search_content` and `suggest`
+- `service`: `search_content`, `suggest`, and `pages_matching` for counting hits
 - `filters`: the filter values a search may use (types, author, department, space, dates)
 - `windows`: one page of hits, the total and facet counts from the backend; pagination
 - `hits`: index hits turned into `SearchHit`s, loading only what is shown
@@ -26,7 +26,7 @@ One module per job:
 from search.query.facets import PAGE_FACET_FIELDS, PAGE_MONTH_FACET_FIELDS
 from search.query.filters import month_range
 from search.query.results import PERSON_TYPE, FacetValue, SearchHit, SearchResults
-from search.query.service import PEOPLE_ON_FIRST_PAGE, search_content, suggest
+from search.query.service import PEOPLE_ON_FIRST_PAGE, pages_matching, search_content, suggest
 from search.query.text import (
     MAX_QUERY_LENGTH,
     MAX_QUERY_WORDS,
@@ -53,6 +53,7 @@ __all__ = [
     "matching_keys",
     "month_range",
     "normalize_query",
+    "pages_matching",
     "query_stems",
     "search_content",
     "suggest",

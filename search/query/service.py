@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from wagtail.search.backends import get_search_backend
@@ -33,6 +33,8 @@ from search.query.text import normalize_query
 from search.query.windows import fetch_window, paginate
 
 if TYPE_CHECKING:
+    from wagtail.models import Page
+
     from search.registry import AnyUser
 
 #: How many people the first page of mixed results shows next to the pages.
@@ -155,6 +157,14 @@ def search_content(
         results.facets = people_facets(results, True)
     correct_spelling(results, [pages] + ([profiles] if profiles is not None else []))
     return results
+
+
+def pages_matching(user: AnyUser, model: type[Page], q: str) -> Any:
+    """The pages of `model` that `user` may open and that match any word of `q`, as an
+    unranked search (scoring is most of a search's cost): for counting hits with
+    `counts_by` and `matching_keys`, never for showing them in an order."""
+    searchable = registry.pages().searchable(user, model)
+    return searchable.search(q, operator="or", order_by_relevance=False)
 
 
 def suggest(user: AnyUser, q: str, *, limit: int = 8) -> list[dict[str, str]]:

@@ -6,14 +6,15 @@ from django.conf import settings
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
+from blogs.models import BlogsRootPage
+from home.models import HomePage
+from intranet.models import SpaceIndexPage
+
 
 @transaction.atomic
 def ensure_site_tree():
     """Create (once) the home page as the site root, the space index and the blogs root.
     Returns (home, space_index, blogs_root)."""
-    from blogs.models import BlogsRootPage
-    from intranet.models import HomePage, SpaceIndexPage
-
     # Wagtail's migrations make the locale and root page; a flushed database (transactional
     # tests) has neither.
     Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
+from blogs import demo as blogs_demo
+from community import demo as community_demo
+from home.site_tree import ensure_site_tree
+from intranet import demo as intranet_demo
 from intranet.demo import DemoContext
-from intranet.site_tree import ensure_site_tree
+from intranet.models import Membership
+from profiles import demo as profiles_demo
+from wiki import demo as wiki_demo
 
 # The apps' seeders, in the order their data depends on each other.
-SEEDERS = ["profiles.demo", "intranet.demo", "wiki.demo", "blogs.demo", "community.demo"]
+SEEDERS = [profiles_demo, intranet_demo, wiki_demo, blogs_demo, community_demo]
 
 
 class Command(BaseCommand):
@@ -40,10 +45,9 @@ class Command(BaseCommand):
             seed=options["seed"],
         )
         with transaction.atomic():
-            ensure_site_tree()
-        for module_name in SEEDERS:
-            module = importlib.import_module(module_name)
-            module.seed(ctx)
+            ctx.home, _, _ = ensure_site_tree()
+        for seeder in SEEDERS:
+            seeder.seed(ctx)
         ctx.manifest["users"] = self.users_manifest(ctx)
         if options["json"]:
             self.stdout.write(json.dumps(ctx.manifest, indent=None, default=str))
@@ -56,8 +60,6 @@ class Command(BaseCommand):
                 )
 
     def users_manifest(self, ctx: DemoContext) -> list[dict]:
-        from intranet.models import Membership
-
         roles: dict[int, dict[str, str]] = {}
         for user_id, slug, role in Membership.objects.values_list("user_id", "space__slug", "role"):
             roles.setdefault(user_id, {})[slug] = role

@@ -5,32 +5,19 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.utils.functional import SimpleLazyObject
 
-from intranet.access import visibility_key, visible_spaces
+from blogs.models import BlogPostPage
+from intranet.access import visible_spaces
+from intranet.cache import view_cache_key
 from intranet.models import SpacePage
-from intranet.signal_handlers import content_generation
+from wiki.models import WikiPage
 
 
-def viewer_key(request) -> str:
-    """`visibility_key(request.user)`, worked out once per request (it costs a query) and
-    shared by the home page's cached parts."""
-    key = getattr(request, "_intranet_visibility_key", None)
-    if key is None:
-        key = visibility_key(request.user)
-        request._intranet_visibility_key = key
-    return key
-
-
-def dashboard_for(user, request=None) -> dict:
-    from blogs.models import BlogPostPage
-    from wiki.models import WikiPage
-
+def dashboard_for(user) -> dict:
     my_spaces = SpacePage.list_for(user, visible_spaces(user).filter(memberships__user=user))
     return {
         "my_spaces": my_spaces[:12],
         # The post and wiki sections are cached per view of the intranet, not per person.
-        "sections_cache_key": ":".join(
-            (viewer_key(request) if request else visibility_key(user), str(content_generation()))
-        ),
+        "sections_cache_key": view_cache_key(user),
         # Lazy: on a cache hit the template never reads them, so their querysets (whose
         # visibility filters cost more to build than the cached HTML costs to send) are
         # never built.

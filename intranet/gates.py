@@ -1,0 +1,43 @@
+"""Conditions a person must meet before they write (a comment, a page), set by the apps
+above the content apps and checked by the content apps without knowing who set them.
+
+The community app registers "has acknowledged the current guidelines" from its `ready()`;
+a content app asks `closed_gate(user, next_url)` before a write and, when a gate is
+closed, shows why and a link to where the person can open it (which leads back to
+`next_url`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Gate:
+    """A closed gate: why the person may not write yet, and where to go about it."""
+
+    message: str
+    url: str
+    link_text: str
+
+
+WriteGate = Callable[[Any, str], Gate | None]
+
+_gates: list[WriteGate] = []
+
+
+def register_write_gate(gate: WriteGate) -> None:
+    """Called from an app's `ready()` with a function of (user, next_url) that returns a
+    closed Gate or None; the same function twice is kept once."""
+    if gate not in _gates:
+        _gates.append(gate)
+
+
+def closed_gate(user, next_url: str) -> Gate | None:
+    """The first registered gate that keeps `user` from writing, or None if all are open."""
+    for gate in _gates:
+        closed = gate(user, next_url)
+        if closed is not None:
+            return closed
+    return None

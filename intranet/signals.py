@@ -1,0 +1,23 @@
+"""Signals the ground floor sends for the apps above it."""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+#: Sent inside the transaction of a move, after `IntranetPage.space` of the moved page and
+#: its descendants was rewritten, when at least one of them changed space. `root` is the
+#: moved page (at its new place): every row that keeps its own copy of the space of a page
+#: in `root`'s subtree must take the page's new `IntranetPage.space` before the commit.
+page_space_changed = Signal()
+
+#: Sent inside the transaction of `intranet.actions.set_member_role` when someone adds a
+#: person to a space or changes their role there (an invitation, an approved request, a
+#: promotion): not when people join by themselves, nor for the system's own changes
+#: (commands, migrations: no actor). Arguments: `space`, `member`, `role`, `previous` (the
+#: role before; None when newly added) and `actor`.
+member_role_changed = Signal()
+
+#: Sent inside the transaction of `intranet.actions.request_write_access` when a reader asks
+#: the space's moderators for write access. `join_request` is the stored request (a
+#: `JoinRequest` with the role asked for), `space` its space.
+write_access_requested = Signal()
