@@ -1,4 +1,4 @@
-"""Writes in blogs: start a blog, comment, reply, hide, report and react.
+"""Writes in blogs: start a blog, write and publish posts, comment, reply, hide and react.
 
 Callers (views, seed_demo) look the post up through `intranet.access` first, so a post the
 actor cannot read never reaches these functions; the checks here are about roles.
@@ -7,19 +7,27 @@ actor cannot read never reaches these functions; the checks here are about roles
 from __future__ import annotations
 
 import re
+from enum import StrEnum
 
 import nh3
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape, linebreaks, urlize
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from wagtail.coreutils import find_available_slug
 from wagtail.log_actions import log
-from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
+from wagtail.models import (
+    Collection,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Revision,
+    WorkflowState,
+)
 
 from blogs.models import (
     MENTION,
@@ -34,6 +42,7 @@ from blogs.models import (
 from intranet.actions import page_permission
 from intranet.models import SpacePage
 from intranet.people import display_name
+from intranet.ratelimit import check_rate
 
 BLOGGERS_GROUP = "Bloggers"
 BLOG_IMAGES_COLLECTION = "Blog images"
@@ -46,10 +55,6 @@ class CommentError(ValueError):
     """Input a comment cannot be made from; the message is for the person who wrote it."""
 
 
-class RateLimited(Exception):
-    """Too many writes in a short time."""
-
-
 # --- personal and space blogs ------------------------------------------------------------
 
 
@@ -58,13 +63,10 @@ def personal_blog_group_name(user) -> str:
 
 
 def bloggers_group() -> Group:
-    """Everyone who writes a blog: may open the Wagtail editor and upload and choose header
-    images in one shared collection."""
+    """Everyone who writes a blog: may upload and choose header images in one shared
+    collection. No admin access: writing happens in the intranet's own pages."""
     group, created = Group.objects.get_or_create(name=BLOGGERS_GROUP)
     if created:
-        group.permissions.add(
-            Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
-        )
         root = Collection.get_first_root_node()
         collection = root.get_children().filter(name=BLOG_IMAGES_COLLECTION).first()
         if collection is None:
@@ -140,20 +142,89 @@ def ensure_space_blog(space: SpacePage, *, actor=None) -> BlogIndexPage:
     return blog
 
 
+# --- posts -------------------------------------------------------------------------------
+
+
+class PostOutcome(StrEnum):
+    """What became of a post that was saved or sent to be published."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    SCHEDULED = "scheduled"
+    SUBMITTED = "submitted"
+
+
+def posts_per_minute() -> int:
+    return getattr(settings, "BLOG_POSTS_PER_MINUTE", 20)
+
+
+def _post_slug(blog: BlogIndexPage, title: str) -> str:
+    """An address for a new post from its title, free among the blog's posts. Made once:
+    editing the title later keeps the address, so links to the post keep working."""
+    base = slugify(title, allow_unicode=True)[:80].strip("-") or "post"
+    return find_available_slug(blog, base)
+
+
+@transaction.atomic
+def save_post(post: BlogPostPage, user, *, blog: BlogIndexPage | None = None) -> Revision:
+    """Save `post` as a new revision without publishing it: a new post (`post.pk` is None)
+    as a draft in `blog`, an existing one as changes over its live version. Wagtail's page
+    permissions decide (adding in the blog; for an existing post `can_be_edited_by`).
+
+    The caller has put the writer's values on `post` (for an existing post, on
+    `get_latest_revision_as_object()`, so unpublished changes are built on, not lost)."""
+    check_rate(user, "blogs.posts", posts_per_minute())
+    if post.pk is None:
+        if blog is None or not blog.can_write(user):
+            raise PermissionDenied(_("You cannot write in this blog."))
+        post.owner = user
+        post.live = False
+        post.slug = _post_slug(blog, post.title)
+        # The blog as it is now, inside the transaction (see ensure_space_blog).
+        BlogIndexPage.objects.get(pk=blog.pk).add_child(instance=post)
+    else:
+        if not post.can_be_edited_by(user):
+            raise PermissionDenied(_("Only the author and the space's moderators edit a post."))
+        if not post.live:
+            # A draft's own row holds its latest text, as in Wagtail's editor; a live
+            # post's row stays what readers see until the revision is published.
+            post.save()
+    return post.save_revision(user=user, log_action=True)
+
+
+@transaction.atomic
+def publish_post(
+    post: BlogPostPage, user, *, blog: BlogIndexPage | None = None, go_live_at=None
+) -> PostOutcome:
+    """Save `post` (see `save_post`) and publish it now, or at `go_live_at`. Where the
+    writer may not publish (a space whose changes need approval), it is submitted to the
+    space's Wagtail workflow instead, and its moderators publish it.
+
+    Publishing is Wagtail's: the revision is logged, `page_published` tells the community
+    app (activity, followers' notifications) and the post is indexed once the transaction
+    commits."""
+    post.go_live_at = go_live_at
+    revision = save_post(post, user, blog=blog)
+    if post.permissions_for_user(user).can_publish():
+        revision.publish(user=user)
+        if go_live_at is not None and go_live_at > timezone.now():
+            return PostOutcome.SCHEDULED
+        return PostOutcome.PUBLISHED
+    workflow = post.get_workflow()
+    if workflow is None:
+        raise PermissionDenied(_("You cannot publish this post."))
+    state = post.current_workflow_state
+    if state is not None and state.status == WorkflowState.STATUS_NEEDS_CHANGES:
+        state.resume(user)
+    else:
+        if state is not None:
+            # A newer version replaces the one waiting for review.
+            state.cancel(user=user)
+        workflow.start(post, user)
+    return PostOutcome.SUBMITTED
+
+
 # --- comments ----------------------------------------------------------------------------
-
-
-def _check_rate(user, what: str, limit: int) -> None:
-    """At most `limit` writes of one kind per user and minute (a cache counter)."""
-    key = f"blogs:{what}:{user.pk}"
-    cache.add(key, 0, timeout=60)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=60)
-        count = 1
-    if count > limit:
-        raise RateLimited
 
 
 def render_comment(text: str) -> str:
@@ -199,7 +270,7 @@ def add_comment(post: BlogPostPage, author, text: str, *, parent: Comment | None
             raise CommentError(_("You can only reply to a comment on the same post."))
         if parent.parent_id:
             parent = parent.parent
-    _check_rate(author, "comments", getattr(settings, "BLOG_COMMENTS_PER_MINUTE", 10))
+    check_rate(author, "blogs.comments", getattr(settings, "BLOG_COMMENTS_PER_MINUTE", 10))
     return Comment.objects.create(
         post=post, author=author, parent=parent, body=text, body_html=render_comment(text)
     )
@@ -223,18 +294,6 @@ def hide_comment(comment: Comment, actor, *, hidden: bool = True) -> Comment:
     return comment
 
 
-def report_comment(comment: Comment, reporter, reason: str):
-    """Send a comment to the moderators' queue (the one the community app keeps for every
-    report) with the reporter's reason."""
-    from community.actions import report_content
-
-    reason = (reason or "").strip()
-    if not reason:
-        raise CommentError(_("Please say what is wrong with this comment."))
-    _check_rate(reporter, "reports", getattr(settings, "BLOG_REPORTS_PER_MINUTE", 10))
-    return report_content(reporter, comment.post, reason[:2000], comment_id=comment.pk)
-
-
 # --- reactions ---------------------------------------------------------------------------
 
 
@@ -243,7 +302,7 @@ def react(post: BlogPostPage, user, kind: str) -> bool:
     """Add the reaction, or take it back if the user already reacted so. True if it is on."""
     if kind not in Reaction.Kind.values:
         raise ValueError(kind)
-    _check_rate(user, "reactions", getattr(settings, "BLOG_REACTIONS_PER_MINUTE", 60))
+    check_rate(user, "blogs.reactions", getattr(settings, "BLOG_REACTIONS_PER_MINUTE", 60))
     deleted, _counts = Reaction.objects.filter(post=post, user=user, kind=kind).delete()
     if deleted:
         return False

@@ -7,13 +7,11 @@ the post may read them, and nobody else.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from datetime import date
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
@@ -24,6 +22,7 @@ from django.http import HttpResponseNotAllowed
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -34,12 +33,13 @@ from wagtail.images import get_image_model
 from wagtail.models import Page
 from wagtail.search import index
 
-from intranet.access import can_moderate_space, is_employee, visibility_key, visible_pages
+from intranet.access import can_moderate_space, is_employee, visible_pages
+from intranet.cache import cached_for_view
 from intranet.models import IntranetPage, SpacePage
-from intranet.signal_handlers import content_generation
 
-# Rich text a post body may hold: headings, lists, links to intranet pages, images, quotes,
-# inline code and code blocks (registered in wagtail_hooks).
+# Rich text a post body may hold: headings, lists, links to intranet pages, links to files
+# (pasted or dropped into the composer), images, quotes, inline code and code blocks
+# (registered in wagtail_hooks).
 BODY_FEATURES = [
     "h2",
     "h3",
@@ -48,6 +48,7 @@ BODY_FEATURES = [
     "ol",
     "ul",
     "link",
+    "document-link",
     "image",
     "blockquote",
     "code",
@@ -91,29 +92,6 @@ def children_of(page: Page) -> Q:
     return Q(path__gt=page.path, path__lte=page.path + "Z" * Page.steplen, depth=page.depth + 1)
 
 
-# Listing figures (how many posts match, the popular tags, the spaces to filter by) cost a
-# scan of every visible post at 20,000 documents. They are cached per view of the intranet
-# (`visibility_key`: equal exactly for readers who see the same pages) and content
-# generation (bumped on every publish, unpublish, move and delete), so a figure is never
-# shared between readers who see different pages and never outlives a change it depends on.
-LISTING_CACHE_SECONDS = 600
-
-
-def cached_for_view(user, parts: tuple, compute):
-    """`compute()`, cached for everyone who sees what `user` sees, until content changes."""
-    view = getattr(user, "_blogs_visibility_key", None)
-    if view is None:
-        view = visibility_key(user)
-        user._blogs_visibility_key = view  # the same for the rest of this request
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    key = f"blogs:listing:{view}:{content_generation()}:{digest}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, LISTING_CACHE_SECONDS)
-    return value
-
-
 def parse_month(value: str | None) -> date | None:
     """'2026-11' as the first of that month, or None when empty or malformed."""
     if not value:
@@ -140,7 +118,7 @@ def recent_months(count: int) -> list[date]:
 class BlogsRootPage(ReadOnlyServeMixin, Page):
     """`/blogs/`: every post the reader may see, and the parent of personal blogs."""
 
-    parent_page_types = ["intranet.HomePage"]
+    parent_page_types = ["home.HomePage"]
     subpage_types = ["blogs.BlogIndexPage"]
     max_count = 1
 
@@ -153,7 +131,7 @@ class BlogsRootPage(ReadOnlyServeMixin, Page):
         context["my_blog"] = BlogIndexPage.objects.filter(author=request.user).first()
         context["spaces"] = cached_for_view(
             request.user,
-            ("spaces",),
+            ("blogs", "spaces"),
             lambda: list(
                 visible_pages(request.user, SpacePage.objects.all())
                 .order_by("title")
@@ -212,7 +190,11 @@ class BlogIndexPage(ReadOnlyServeMixin, IntranetPage):
 
     @property
     def add_post_url(self) -> str:
-        return reverse("wagtailadmin_pages:add", args=["blogs", "blogpostpage", self.pk])
+        """The composer, with this blog's space chosen (without one: the writer's blog)."""
+        url = reverse("blogs:write")
+        if self.space_id is None:
+            return url
+        return f"{url}?{urlencode({'space': self.space.slug})}"
 
 
 class BlogPostTag(TaggedItemBase):
@@ -395,9 +377,8 @@ class BlogPostPage(ReadOnlyServeMixin, IntranetPage):
             filters["tag"] = tag
         if month:
             filters["month"] = month.strftime("%Y-%m")
-        from django.utils.http import urlencode
-
         count_key = (
+            "blogs",
             "count",
             blog.pk if blog else None,
             author.pk if author else None,
@@ -420,7 +401,7 @@ class BlogPostPage(ReadOnlyServeMixin, IntranetPage):
             ],
             "top_tags": cached_for_view(
                 user,
-                ("top_tags", blog.pk if blog else None),
+                ("blogs", "top_tags", blog.pk if blog else None),
                 lambda: cls.top_tags_for(user, blog=blog),
             ),
         }

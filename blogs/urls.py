@@ -5,7 +5,7 @@ import re
 
 from django.urls import path, register_converter
 
-from blogs import views
+from blogs import compose, views
 
 
 class TagConverter:
@@ -35,9 +35,9 @@ register_converter(TagConverter, "tag")
 
 app_name = "blogs"
 urlpatterns = [
-    path("blogs/-/write/", views.write, name="write"),
+    path("blogs/-/write/", compose.write, name="write"),
+    path("blogs/-/posts/<int:post_id>/edit/", compose.edit, name="edit"),
     path("blogs/-/posts/<int:post_id>/comments/", views.comment, name="comment"),
     path("blogs/-/posts/<int:post_id>/react/", views.react, name="react"),
     path("blogs/-/comments/<int:comment_id>/hide/", views.hide, name="hide"),
-    path("blogs/-/comments/<int:comment_id>/report/", views.report, name="report"),
 ]

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import Http404
-from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_noop
 from wagtail.log_actions import log
 from wagtail.models import Page
 
 from blogs.actions import hide_comment
+from blogs.models import Comment
 from community.models import (
     Acknowledgement,
     ActiveReader,
@@ -28,6 +32,9 @@ from community.models import (
     week_start,
 )
 from intranet.access import can_moderate_space, can_view, is_employee
+from intranet.gates import Gate
+from intranet.ratelimit import check_rate
+from intranet.tasks import enqueue_after_commit
 
 
 def space_id_of(page: Page | None) -> int | None:
@@ -79,7 +86,8 @@ def notify(
     recipients: Iterable,
     kind: str,
     *,
-    text: str,
+    text: str | Promise,
+    params: dict | None = None,
     actor=None,
     page: Page | None = None,
     space=None,
@@ -87,7 +95,12 @@ def notify(
 ) -> list[Notification]:
     """Notify each recipient who may see the page or space, has not muted its space and has
     not turned this kind off. Never notifies the actor. Immediate e-mails go through the
-    task worker."""
+    task worker once the caller's transaction commits (a rolled-back write sends none).
+
+    `text` is the message in English, untranslated (a `gettext_noop` constant or a
+    `gettext_lazy` string), with `%(placeholders)s` for `params`; each recipient reads it
+    in their own language (`Notification.display_text`), whoever caused it. Values that
+    are themselves words to translate (a role, an outcome) are passed lazily."""
     from community.tasks import send_notification_email
 
     if page is None and space is None:
@@ -96,6 +109,7 @@ def notify(
         raise ValueError("A notification needs the page or the space it is about.")
     space_id = space.pk if space is not None else space_id_of(page)
     target = page if page is not None else space
+    words = Notification.message_fields(text, params)
     made = []
     for recipient in {r.pk: r for r in recipients if r is not None}.values():
         if actor is not None and recipient.pk == actor.pk:
@@ -113,12 +127,12 @@ def notify(
             actor=actor,
             page=page,
             space_id=space_id,
-            text=text[:300],
+            **words,
             url=url or (page.url if page is not None else ""),
         )
         made.append(notification)
         if delivery == Delivery.IMMEDIATE:
-            send_notification_email.enqueue(notification.pk)
+            enqueue_after_commit(send_notification_email, notification.pk)
     return made
 
 
@@ -141,6 +155,19 @@ def needs_acknowledgement(user) -> GuidelinesPage | None:
     return page
 
 
+def guidelines_gate(user, next_url: str) -> Gate | None:
+    """The write gate (`intranet.gates`) the guidelines keep closed until `user` has
+    acknowledged their current version; acknowledging leads back to `next_url`."""
+    page = needs_acknowledgement(user)
+    if page is None:
+        return None
+    return Gate(
+        message=gettext("Please read and accept the community guidelines before you write."),
+        url=f"{page.url}?{urlencode({'next': next_url})}",
+        link_text=gettext("Read the guidelines"),
+    )
+
+
 def acknowledge_guidelines(user, page: GuidelinesPage) -> None:
     Acknowledgement.objects.get_or_create(user=user, page=page, version=page.version)
     log(instance=page, action="community.guidelines_acknowledged", user=user)
@@ -148,13 +175,21 @@ def acknowledge_guidelines(user, page: GuidelinesPage) -> None:
 
 # --- reports ---------------------------------------------------------------------------
 
+# What a reporter is told, in their language when they read it.
+REPORT_ABOUT_PAGE = gettext_noop("Your report about “%(title)s”: %(outcome)s")
+REPORT_OUTCOME = gettext_noop("Your report: %(outcome)s")
+
 
 def report_content(reporter, page: Page, reason: str, *, comment_id: int | None = None) -> Report:
     """Send a page, or one comment on it, to the moderators of the page's space. 404 unless
     the reporter may see the page and the comment is on that very page and visible to them:
-    a report is how its content reaches the moderation queue."""
+    a report is how its content reaches the moderation queue. A report without a reason is
+    a ValueError (the forms ask for one)."""
     if not can_view(reporter, page):
         raise Http404
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("A report needs a reason.")
     if comment_id is not None:
         _reported_comment(reporter, page, comment_id)
     report = Report.objects.create(
@@ -168,17 +203,19 @@ def report_content(reporter, page: Page, reason: str, *, comment_id: int | None 
     return report
 
 
-def _reported_comment(reporter, page: Page, comment_id: int):
+def report_comment(comment: Comment, reporter, reason: str) -> Report:
+    """Send one comment on a post to the moderators, with the reporter's reason; at most
+    BLOG_REPORTS_PER_MINUTE comment reports per person (`intranet.ratelimit.RateLimited`)."""
+    check_rate(
+        reporter, "community.comment_reports", getattr(settings, "BLOG_REPORTS_PER_MINUTE", 10)
+    )
+    return report_content(reporter, comment.post, reason, comment_id=comment.pk)
+
+
+def _reported_comment(reporter, page: Page, comment_id: int) -> Comment:
     """The comment `comment_id` on `page` as `reporter` may see it, or 404. A hidden comment
     shows its text only to those who may moderate the post's comments."""
-    from django.apps import apps
-
-    comment = (
-        apps.get_model("blogs", "Comment")
-        .objects.select_related("post")
-        .filter(pk=comment_id, post_id=page.pk)
-        .first()
-    )
+    comment = Comment.objects.select_related("post").filter(pk=comment_id, post_id=page.pk).first()
     if comment is None or (comment.is_hidden and not comment.post.can_moderate_comments(reporter)):
         raise Http404
     return comment
@@ -223,40 +260,25 @@ def _notify_report_outcome(report: Report) -> None:
     live, else about its nearest live ancestor (the blog or space it was in): so it is
     shown, counted and e-mailed only while the reporter may still see that, and it names
     the page only when it is about the page itself."""
-    from community.tasks import language_of
-
     page = Page.objects.get(pk=report.page_id)
     target = page if page.live else page.get_ancestors().live().filter(depth__gt=1).last()
     if target is None:
         return
-    reporter = report.reporter
-    with translation.override(language_of(reporter)):
-        outcome = report.get_status_display()
-        if target.pk == page.pk:
-            text = gettext("Your report about “%(title)s”: %(outcome)s") % {
-                "title": page.title,
-                "outcome": outcome,
-            }
-        else:
-            text = gettext("Your report: %(outcome)s") % {"outcome": outcome}
+    # The outcome's label, lazily: the reporter reads it in their language.
+    outcome = Report.Status(report.status).label
+    if target.pk == page.pk:
+        text, params = REPORT_ABOUT_PAGE, {"title": page.title, "outcome": outcome}
+    else:
+        text, params = REPORT_OUTCOME, {"outcome": outcome}
     notify(
-        [reporter],
-        Notification.Kind.REPORT_OUTCOME,
-        text=text,
-        page=target,
+        [report.reporter], Notification.Kind.REPORT_OUTCOME, text=text, params=params, page=target
     )
 
 
 def _set_comment_hidden(report: Report, hidden: bool, moderator) -> None:
     """Hide or show the reported comment (only ever one on the reported page) through the
     blogs' one hide action, so it records who hid it and is logged as on the post."""
-    from django.apps import apps
-
-    comment = (
-        apps.get_model("blogs", "Comment")
-        .objects.filter(pk=report.comment_id, post_id=report.page_id)
-        .first()
-    )
+    comment = Comment.objects.filter(pk=report.comment_id, post_id=report.page_id).first()
     if comment is None:
         return
     hide_comment(comment, moderator, hidden=hidden)

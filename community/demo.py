@@ -5,7 +5,6 @@ from __future__ import annotations
 from community import actions
 from community.models import Follow, GuidelinesPage
 from intranet.demo import DemoContext
-from intranet.models import HomePage
 
 GUIDELINES = (
     "<h2>Be kind, be useful</h2><p>Write for your colleagues as you would talk to them. "
@@ -17,11 +16,10 @@ GUIDELINES = (
 
 
 def seed(ctx: DemoContext) -> None:
-    home = HomePage.objects.get()
     page = GuidelinesPage.objects.first()
     if page is None:
         page = GuidelinesPage(title="Community guidelines", slug="guidelines", body=GUIDELINES)
-        home.add_child(instance=page)
+        ctx.home.add_child(instance=page)
         page.save_revision().publish()
         page.refresh_from_db()
     # The named personas have acknowledged them; generated people meet them on first write.

@@ -17,6 +17,16 @@ class ReportForm(forms.Form):
     )
 
 
+class CommentReportForm(forms.Form):
+    """The report form under each comment on a post (the post and comment are in its URL)."""
+
+    reason = forms.CharField(
+        label=_("What is wrong with this comment?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class ResolveForm(forms.Form):
     status = forms.ChoiceField(
         choices=[(s, label) for s, label in Report.Status.choices if s != Report.Status.OPEN]

@@ -16,6 +16,9 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.text import Truncator
+from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
@@ -164,6 +167,9 @@ class Activity(models.Model):
 
 
 class Notification(models.Model):
+    """Something a person should know about, stored as what happened (an untranslated
+    message and its values) and put into words when it is read, in the reader's language."""
+
     class Kind(models.TextChoices):
         MENTION = "mention", _("Someone mentions me")
         REPLY = "reply", _("Replies to my comments")
@@ -172,6 +178,12 @@ class Notification(models.Model):
         JOIN_REQUEST = "join_request", _("Requests to join a space I moderate")
         FOLLOWED_CONTENT = "followed", _("New posts from spaces, people and tags I follow")
         REPORT_OUTCOME = "report_outcome", _("Outcome of my reports")
+        MEMBERSHIP = "membership", _("Being added to a space or given a new role")
+        REVIEW = "review", _("Changes waiting for my approval")
+        REVIEW_OUTCOME = "review_outcome", _("Approval or return of my changes")
+
+    # The longest text a notification shows (and the longest value it keeps).
+    MAX_LENGTH = 300
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -186,7 +198,14 @@ class Notification(models.Model):
     space = models.ForeignKey(
         "intranet.SpacePage", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    text = models.CharField(max_length=300)
+    # The English message (the msgid, e.g. "%(name)s edited “%(title)s”") and its values;
+    # empty for notifications made before messages were stored, which show `text`.
+    message = models.TextField(blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    # The notification in the site's language as it was made: the whole of notifications
+    # made before messages were stored, and the words shown should a message ever no
+    # longer fit its values.
+    text = models.CharField(max_length=MAX_LENGTH)
     url = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -198,6 +217,44 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    @classmethod
+    def message_fields(cls, message: str | Promise, params: dict | None = None) -> dict:
+        """The fields that keep `message` with `params`: untranslated, and `text` in the
+        site's language. The message (and any value) may be a lazy translation
+        (`gettext_lazy`) or a `gettext_noop` string; lazy values, such as a role's label,
+        are kept as `{"msgid": ...}` and translated for each reader. Other values are kept
+        as they are, text cut to MAX_LENGTH."""
+        kept: dict = {}
+        with override(None):  # no language: a lazy translation gives its msgid
+            for key, value in (params or {}).items():
+                if isinstance(value, Promise):
+                    kept[key] = {"msgid": str(value)} if str(value) else ""
+                elif isinstance(value, bool | int | float):
+                    kept[key] = value
+                else:
+                    kept[key] = Truncator(str(value)).chars(cls.MAX_LENGTH)
+            msgid = str(message)
+        with override(settings.LANGUAGE_CODE):
+            text = cls(message=msgid, params=kept).display_text
+        return {"message": msgid, "params": kept, "text": text}
+
+    @property
+    def display_text(self) -> str:
+        """The notification in the active language (the reader's: their request's, or the
+        one an e-mail to them is written in)."""
+        if not self.message:
+            return self.text
+        values = {
+            key: gettext(value["msgid"]) if isinstance(value, dict) else value
+            for key, value in self.params.items()
+        }
+        try:
+            shown = gettext(self.message) % values if values else gettext(self.message)
+        except (KeyError, TypeError, ValueError):
+            # A translation whose placeholders do not match the values.
+            return self.text or self.message
+        return Truncator(shown).chars(self.MAX_LENGTH)
 
     @property
     def link(self) -> str:
@@ -277,7 +334,7 @@ class GuidelinesPage(Page):
 
     body = RichTextField(_("guidelines"))
     content_panels = Page.content_panels + [FieldPanel("body")]
-    parent_page_types = ["intranet.HomePage"]
+    parent_page_types = ["home.HomePage"]
     subpage_types: list[str] = []
     max_count = 1
 

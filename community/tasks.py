@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -12,12 +14,27 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from community.models import Delivery, Notification, NotificationSetting
+from profiles.timezone import time_zone_of
 
 
 def language_of(user) -> str:
     """The language a user reads notifications and e-mails in."""
     profile = getattr(user, "profile", None)
     return getattr(profile, "preferred_language", "") or settings.LANGUAGE_CODE
+
+
+@contextmanager
+def read_by(user) -> Iterator[None]:
+    """Write what is made inside for `user` to read, outside their requests: in their
+    language and with every time in their time zone."""
+    with translation.override(language_of(user)), timezone.override(time_zone_of(user)):
+        yield
+
+
+def subject_line(text: str) -> str:
+    """`text` on one line: a notification's values (a reviewer's comment) may break lines,
+    which a subject may not."""
+    return " ".join(text.split())
 
 
 @task()
@@ -37,12 +54,12 @@ def send_notification_email(notification_id: int) -> bool:
         or not recipient.email
     ):
         return False
-    with translation.override(language_of(recipient)):
+    with read_by(recipient):
         body = render_to_string(
             "community/email/notification.txt",
             {"notification": notification, "base_url": settings.WAGTAILADMIN_BASE_URL},
         )
-        send_mail(notification.text, body, None, [recipient.email])
+        send_mail(subject_line(notification.display_text), body, None, [recipient.email])
     Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
     return True
 
@@ -68,7 +85,7 @@ def send_digest(user_id: int) -> int:
     threads: dict[str, list[Notification]] = defaultdict(list)
     for notification in pending:
         threads[notification.page.title if notification.page_id else ""].append(notification)
-    with translation.override(language_of(user)):
+    with read_by(user):
         body = render_to_string(
             "community/email/digest.txt",
             {"user": user, "threads": dict(threads), "base_url": settings.WAGTAILADMIN_BASE_URL},

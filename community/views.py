@@ -7,29 +7,35 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from wagtail.models import Page
 
+from blogs.models import Comment
+from blogs.views import comment_problem, get_comment_for_user
 from community import actions
 from community.dashboard import figures
-from community.forms import NotificationSettingsForm, ReportForm, ResolveForm
+from community.forms import CommentReportForm, NotificationSettingsForm, ReportForm, ResolveForm
 from community.models import (
-    MODERATING_ROLES,
     Follow,
     MutedSpace,
     Notification,
     NotificationSetting,
     Report,
 )
+from community.reviews import moderates_something
+from community.templatetags.community_tags import follow_button
 from intranet.access import (
     can_manage_space,
     get_page_for_user,
     visible_spaces,
 )
-from intranet.models import Membership, SpacePage
+from intranet.fragments import render_fragment, wants_fragment
+from intranet.models import SpacePage
+from intranet.ratelimit import RateLimited
 
 
 def _back(request: HttpRequest, fallback: str = "/") -> str:
@@ -56,10 +62,20 @@ def _follow_target(request: HttpRequest, kind: str, key: str):
     raise Http404
 
 
+def _follow_button(request: HttpRequest, kind: str, target) -> HttpResponse:
+    """The follow button as it is now, for the page's script to swap in; its `next` stays
+    the page it sits on, not this address."""
+    context = follow_button({"request": request, "csrf_token": get_token(request)}, kind, target)
+    context["next"] = _back(request)
+    return render_fragment(request, "community/components/follow_button.html", context)
+
+
 @require_POST
 def follow(request: HttpRequest, kind: str, key: str) -> HttpResponse:
     target = _follow_target(request, kind, key)
     actions.follow(request.user, kind, target)
+    if wants_fragment(request):
+        return _follow_button(request, kind, target)
     messages.success(request, _("You follow this now."))
     return redirect(_back(request))
 
@@ -68,6 +84,8 @@ def follow(request: HttpRequest, kind: str, key: str) -> HttpResponse:
 def unfollow(request: HttpRequest, kind: str, key: str) -> HttpResponse:
     target = _follow_target(request, kind, key)
     actions.unfollow(request.user, kind, target)
+    if wants_fragment(request):
+        return _follow_button(request, kind, target)
     messages.success(request, _("You no longer follow this."))
     return redirect(_back(request))
 
@@ -143,29 +161,40 @@ def report(request: HttpRequest) -> HttpResponse:
     return redirect(_back(request, page.url or "/"))
 
 
+@require_POST
+def report_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """Report one comment on a post from the form under it; a problem shows that form again
+    with the reason kept."""
+    comment = get_comment_for_user(request.user, comment_id)
+    post = comment.post
+    form = CommentReportForm(request.POST)
+    if not form.is_valid():
+        return comment_problem(request, post, form, 400)
+    try:
+        actions.report_comment(comment, request.user, form.cleaned_data["reason"])
+    except RateLimited:
+        message = _("You have sent many reports just now. Please wait a minute.")
+        return comment_problem(request, post, form, 429, message)
+    if wants_fragment(request):
+        return render_fragment(request, "blogs/includes/comment_reported.html", {})
+    messages.success(request, _("Thank you. The moderators will look at this comment."))
+    return redirect(f"{post.url}#comment-{comment.pk}")
+
+
 def _with_comments(reports: list[Report]) -> list[Report]:
     """Attach the reported comment (one query for all) so moderators see what was said."""
-    from django.apps import apps
-
     ids = [r.comment_id for r in reports if r.comment_id]
     comments = {}
     if ids:
-        comments = apps.get_model("blogs", "Comment").objects.select_related("author").in_bulk(ids)
+        comments = Comment.objects.select_related("author").in_bulk(ids)
     for report in reports:
         report.comment = comments.get(report.comment_id)
     return reports
 
 
-def _is_moderator(user) -> bool:
-    return (
-        user.is_superuser
-        or Membership.objects.filter(user=user, role__in=MODERATING_ROLES).exists()
-    )
-
-
 @require_GET
 def moderation_queue(request: HttpRequest) -> HttpResponse:
-    if not _is_moderator(request.user):
+    if not moderates_something(request.user):
         raise PermissionDenied(_("Only moderators see the moderation queue."))
     reports = Report.moderated_by(request.user)
     open_reports = _with_comments(list(reports.filter(status=Report.Status.OPEN)))

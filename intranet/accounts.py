@@ -1,4 +1,5 @@
-"""django-allauth adapters: sign-up only for the company's e-mail domains."""
+"""django-allauth adapters: sign-up only for the company's e-mail domains, and a new
+colleague's first stop is the "complete your profile" step."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django import forms
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 
@@ -17,6 +19,12 @@ def domain_allowed(email: str) -> bool:
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         return bool(settings.SIGNUP_DOMAINS)
+
+    def get_signup_redirect_url(self, request) -> str:
+        """Right after sign-up (also the first single sign-on), unless the person was on
+        their way somewhere (`?next=`, which allauth follows first). Found by URL name: the
+        profiles app serves it, and this floor imports no app above it."""
+        return reverse("profiles:complete")
 
     def clean_email(self, email: str) -> str:
         email = super().clean_email(email)

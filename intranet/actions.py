@@ -1,8 +1,10 @@
 """Writes that change who may do what in a space.
 
-Each change — create a space, add or remove a member, change a role, change visibility —
-goes through one function here, which updates our models, keeps Wagtail's groups, page
-permissions and view restriction in step, and writes an audit log entry.
+Each change — create a space, add or remove a member, change a role, ask for one, change
+visibility — goes through one function here, which updates our models, keeps Wagtail's
+groups, page permissions and view restriction in step, and writes an audit log entry. The
+apps above hear of what concerns people (someone added them, a reader asks to write)
+through the signals of `intranet.signals`.
 """
 
 from __future__ import annotations
@@ -10,19 +12,26 @@ from __future__ import annotations
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from wagtail.coreutils import find_available_slug
+from wagtail.images import get_image_model
 from wagtail.log_actions import log
-from wagtail.models import GroupPagePermission, PageViewRestriction
+from wagtail.models import GroupPagePermission, Page, PageViewRestriction
 
 from intranet.models import (
     JoinPolicy,
     JoinRequest,
+    MemberRole,
     Membership,
     Role,
+    SpaceCreationSettings,
     SpaceIndexPage,
     SpacePage,
     Visibility,
+    role_includes,
 )
+from intranet.signals import member_role_changed, write_access_requested
 
 
 class LastSpaceAdminError(ValueError):
@@ -35,7 +44,18 @@ class LastSpaceAdminError(ValueError):
 
 
 # Space settings that `update_space_settings` may change; everything else is the editor's.
-SPACE_SETTINGS = ("title", "description", "picture", "kind", "visibility", "join_policy")
+SPACE_SETTINGS = (
+    "title",
+    "description",
+    "picture",
+    "kind",
+    "visibility",
+    "join_policy",
+    "member_role",
+)
+
+# Addresses under /spaces/ that are views, not spaces (intranet/space_urls.py).
+RESERVED_SPACE_SLUGS = frozenset({"new"})
 
 # Wagtail page permissions each role gets on the space's subtree.
 ROLE_PAGE_PERMISSIONS: dict[str, list[str]] = {
@@ -61,9 +81,6 @@ def sync_space_permissions(space: SpacePage) -> dict[str, Group]:
     """Make the space's four role groups, their page permissions and view restriction match
     the space's settings. Safe to run any number of times."""
     groups: dict[str, Group] = {}
-    admin_access = Permission.objects.get(
-        content_type__app_label="wagtailadmin", codename="access_admin"
-    )
     for role, codenames in ROLE_PAGE_PERMISSIONS.items():
         if space.wiki_moderation and role == Role.EDITOR:
             # With moderation on, editors submit and moderators publish.
@@ -81,8 +98,6 @@ def sync_space_permissions(space: SpacePage) -> dict[str, Group]:
         )
         for permission_id in wanted - existing:
             GroupPagePermission.objects.create(group=group, page=space, permission_id=permission_id)
-        if codenames:
-            group.permissions.add(admin_access)
 
     restrictions = PageViewRestriction.objects.filter(page=space)
     if space.visibility == Visibility.MEMBERS:
@@ -115,6 +130,16 @@ def sync_space_workflow(space: SpacePage, groups: dict[str, Group]) -> None:
     WorkflowPage.objects.update_or_create(page=space, defaults={"workflow": workflow})
 
 
+def free_space_slug(index: SpaceIndexPage, title: str) -> str:
+    """An address for a new space named `title`, free among the spaces: the name's Latin
+    letters and digits ("Küche & Öfen": "kuche-ofen"; the space views' URLs take no other),
+    numbered by Wagtail when taken ("coffee-club-1"), never the address of a view."""
+    base = slugify(title)[:200].strip("-") or "space"
+    if base in RESERVED_SPACE_SLUGS:
+        base = f"{base}-space"
+    return find_available_slug(index, base)
+
+
 @transaction.atomic
 def create_space(
     *,
@@ -125,26 +150,31 @@ def create_space(
     kind: str = "team",
     visibility: str = Visibility.OPEN,
     join_policy: str = "open",
+    member_role: str = MemberRole.EDITOR,
     index: SpaceIndexPage | None = None,
     **extra,
 ) -> SpacePage:
     """Create and publish a space under the space index, with its groups; the actor (if any)
-    becomes its first space admin."""
+    becomes its first space admin. Without a `slug`, one is made from the title.
+
+    Refuses (PermissionDenied) an actor whom the site setting does not let create spaces;
+    the system (no actor) always may."""
+    if actor is not None and not SpaceCreationSettings.user_may_create(actor):
+        raise PermissionDenied(_("Only some people may create spaces here. Ask a site admin."))
     index = index or SpaceIndexPage.objects.get()
+    # One creation at a time: the free address and the place in the tree are read, then taken.
+    Page.objects.select_for_update().only("pk").get(pk=index.pk)
     space = SpacePage(
         title=title,
-        slug=slug or "",
+        slug=slug or free_space_slug(index, title),
         description=description,
         kind=kind,
         visibility=visibility,
         join_policy=join_policy,
+        member_role=member_role,
         owner=actor,
         **extra,
     )
-    if not space.slug:
-        from django.utils.text import slugify
-
-        space.slug = slugify(title)[:200] or "space"
     index.add_child(instance=space)
     space.save_revision(user=actor, log_action=False).publish(
         user=actor, log_action=False, skip_permission_checks=True
@@ -221,7 +251,23 @@ def set_member_role(space: SpacePage, user, role: str, *, actor=None) -> Members
             user=actor,
             data={"member": user.get_username(), "role": str(role), "previous": previous},
         )
+        if actor is not None and actor.pk != user.pk:
+            member_role_changed.send(
+                sender=SpacePage,
+                space=space,
+                member=user,
+                role=str(role),
+                previous=previous,
+                actor=actor,
+            )
     return membership
+
+
+@transaction.atomic
+def add_members(space: SpacePage, people, role: str, *, actor=None) -> list[Membership]:
+    """Add everyone in `people` to `space` with `role` (or give members that role), all or
+    none: refuses (LastSpaceAdminError) a change that would leave the space without admin."""
+    return [set_member_role(space, person, role, actor=actor) for person in people]
 
 
 @transaction.atomic
@@ -233,6 +279,8 @@ def remove_member(space: SpacePage, user, *, actor=None) -> None:
         raise LastSpaceAdminError
     deleted, _details = Membership.objects.filter(space=space, user=user).delete()
     user.groups.remove(*Group.objects.filter(name__in=_user_groups_for(space)))
+    # A request for a role (to write) goes with the membership it would have changed.
+    space.join_requests.filter(user=user).delete()
     if deleted:
         log(
             instance=space,
@@ -244,13 +292,14 @@ def remove_member(space: SpacePage, user, *, actor=None) -> None:
 
 @transaction.atomic
 def join_space(space: SpacePage, user, *, message: str = "") -> str:
-    """An employee asks to join: open spaces add them as reader, approval spaces record a
-    request for the moderators, invite-only spaces refuse (PermissionDenied). Returns
-    "member", "requested" or "already"."""
+    """An employee asks to join: open spaces add them with the space's role for new members
+    (editor unless its admins chose reader), approval spaces record a request for the
+    moderators, invite-only spaces refuse (PermissionDenied). Returns "member",
+    "requested" or "already"."""
     if Membership.objects.filter(space=space, user=user).exists():
         return "already"
     if space.join_policy == JoinPolicy.OPEN:
-        set_member_role(space, user, Role.READER, actor=user)
+        set_member_role(space, user, space.member_role, actor=user)
         return "member"
     if space.join_policy == JoinPolicy.APPROVAL:
         _request, created = JoinRequest.objects.get_or_create(
@@ -270,9 +319,31 @@ def join_space(space: SpacePage, user, *, message: str = "") -> str:
 
 
 @transaction.atomic
+def request_write_access(space: SpacePage, user, *, message: str = "") -> str:
+    """A reader asks the space's moderators to let them write: records a request for the
+    editor role and tells the moderators (`write_access_requested`). Returns "requested"
+    (also when asked before) or "already" (they may write); refuses (PermissionDenied)
+    someone who is not a member: they join first."""
+    role = space.role_of(user)
+    if role is None:
+        raise PermissionDenied(_("Join the space first; then you can ask to write."))
+    if role_includes(role, Role.EDITOR):
+        return "already"
+    join_request, created = JoinRequest.objects.get_or_create(
+        space=space, user=user, defaults={"role": Role.EDITOR, "message": message[:1000]}
+    )
+    if created:
+        write_access_requested.send(sender=JoinRequest, join_request=join_request, space=space)
+    return "requested"
+
+
+@transaction.atomic
 def approve_join_request(join_request: JoinRequest, *, actor=None) -> Membership:
-    """Make the requester a reader (which also deletes the request)."""
-    return set_member_role(join_request.space, join_request.user, Role.READER, actor=actor)
+    """Give the requester the role asked for, or (a request to join) the space's role for
+    new members; this also deletes the request."""
+    return set_member_role(
+        join_request.space, join_request.user, join_request.role_to_grant(), actor=actor
+    )
 
 
 @transaction.atomic
@@ -297,21 +368,37 @@ def require_space_manager(space: SpacePage, actor) -> None:
 
 
 @transaction.atomic
-def update_space_settings(space: SpacePage, *, actor=None, **changes) -> SpacePage:
-    """Change a space's title, description, picture, kind, visibility or join policy from
-    the site: publishes a new revision (so the Wagtail history shows it), logs, and keeps
-    groups and the view restriction in step when the visibility changes."""
+def update_space_settings(
+    space: SpacePage, *, actor=None, picture_upload=None, **changes
+) -> SpacePage:
+    """Change a space's title, description, picture, kind, visibility, join policy or role
+    for new members from the site: publishes a new revision (so the Wagtail history shows
+    it), logs, and keeps groups and the view restriction in step when the visibility
+    changes. A new picture file (`picture_upload`) becomes a Wagtail image uploaded by
+    `actor`, in the same transaction, so a refused change leaves no orphan image behind."""
     unknown = set(changes) - set(SPACE_SETTINGS)
     if unknown:
         raise ValueError(f"Not a space setting: {', '.join(sorted(unknown))}")
+    if picture_upload is not None:
+        changes["picture"] = get_image_model().objects.create(
+            title=space.title, file=picture_upload, uploaded_by_user=actor
+        )
     visibility = changes.pop("visibility", space.visibility)
     join_policy = changes.pop("join_policy", space.join_policy)
-    if visibility != space.visibility or join_policy != space.join_policy:
+    member_role = changes.pop("member_role", space.member_role)
+    if (visibility, join_policy, member_role) != (
+        space.visibility,
+        space.join_policy,
+        space.member_role,
+    ):
         require_space_manager(space, actor)
     changed = {name: value for name, value in changes.items() if getattr(space, name) != value}
     if join_policy != space.join_policy:
         set_join_policy(space, join_policy, actor=actor)
         changed["join_policy"] = join_policy
+    if member_role != space.member_role:
+        set_new_member_role(space, member_role, actor=actor)
+        changed["member_role"] = member_role
     if changed:
         for name, value in changed.items():
             setattr(space, name, value)
@@ -335,6 +422,14 @@ def set_join_policy(space: SpacePage, join_policy: str, *, actor=None) -> None:
     require_space_manager(space, actor)
     space.join_policy = JoinPolicy(join_policy)
     SpacePage.objects.filter(pk=space.pk).update(join_policy=space.join_policy)
+
+
+def set_new_member_role(space: SpacePage, member_role: str, *, actor=None) -> None:
+    """What joining gives (write or only read): written to the live row directly, since
+    revisions never carry it. Members keep the roles they have."""
+    require_space_manager(space, actor)
+    space.member_role = MemberRole(member_role)
+    SpacePage.objects.filter(pk=space.pk).update(member_role=space.member_role)
 
 
 @transaction.atomic
@@ -366,10 +461,11 @@ def set_space_visibility(space: SpacePage, visibility: str, *, actor=None) -> No
 
 @transaction.atomic
 def sync_space_after_admin_edit(space: SpacePage, *, actor=None) -> list[str]:
-    """After the Wagtail page editor saved a space: apply the visibility and join policy
-    the editor published if they may change them (revisions never carry these, see
-    `SpacePage.with_content_json`), keep groups and the view restriction in step with the
-    live visibility, and log a change. Returns the names of the settings it refused."""
+    """After the Wagtail page editor saved a space: apply the access settings (visibility,
+    join policy, role for new members) the editor published if they may change them
+    (revisions never carry these, see `SpacePage.with_content_json`), keep groups and the
+    view restriction in step with the live visibility, and log a change. Returns the names
+    of the settings it refused."""
     latest = space.latest_revision
     wanted: dict[str, str] = {}
     if latest is not None and latest.pk == space.live_revision_id:
@@ -384,6 +480,8 @@ def sync_space_after_admin_edit(space: SpacePage, *, actor=None) -> list[str]:
             return sorted(wanted)
     if "join_policy" in wanted:
         set_join_policy(space, wanted["join_policy"], actor=actor)
+    if "member_role" in wanted:
+        set_new_member_role(space, wanted["member_role"], actor=actor)
     if "visibility" in wanted:
         set_space_visibility(space, wanted["visibility"], actor=actor)
         return []

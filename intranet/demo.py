@@ -1,7 +1,8 @@
 """Demo data for `seed_demo`: shared helpers (context, progress bar, text) and the spaces.
 
-Each content app has a `demo.py` with a `seed(ctx)` function; the command calls them in
-order. Everything is idempotent: running the command twice changes nothing."""
+Each app has a `demo.py` with a `seed(ctx)` function; the command (in `home`, the floor
+above them all) calls them in order. Everything is idempotent: running the command twice
+changes nothing."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import sys
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from wagtail.models import Page
 
 
 class Progress:
@@ -42,6 +44,8 @@ class DemoContext:
     wiki: int = 40
     spaces: int = 8
     seed: int = 42
+    # The site's home page, for what hangs directly below it (the community guidelines).
+    home: Page | None = None
     rng: random.Random = field(init=False)
     users: list = field(default_factory=list)
     space_pages: list = field(default_factory=list)

@@ -630,7 +630,9 @@ class RichTextInput(forms.Textarea):
 class RichTextFormField(forms.CharField):
     """Rich text from the editor: cleaned to Wagtail's storage format, shown to the editor
     in its own. Set `user` (the person editing) so links to pages they may not see carry no
-    address into the form."""
+    address into the form, and so the text may show only images and files they may read
+    already; set `before` (the stored text this edit started from) to let it keep what it
+    showed before."""
 
     widget = RichTextInput
 
@@ -646,6 +648,7 @@ class RichTextFormField(forms.CharField):
     ) -> None:
         self.features = list(features)
         self.user = user
+        self.before = ""
         kwargs.setdefault(
             "widget",
             RichTextInput(
@@ -663,3 +666,14 @@ class RichTextFormField(forms.CharField):
 
     def prepare_value(self, value) -> str:
         return to_editor(value or "", user=self.user)
+
+    def validate(self, value) -> None:
+        super().validate(value)
+        # uploads.py builds on this module (the image format), so it is imported here.
+        from intranet.uploads import may_show_uploads
+
+        if self.user is not None and not may_show_uploads(self.user, value, before=self.before):
+            raise forms.ValidationError(
+                _("The text shows an image or file that is not available to you. Remove it."),
+                code="unavailable_upload",
+            )

@@ -1,4 +1,4 @@
-"""Pages of the intranet's skeleton (home, spaces) and space membership.
+"""Pages of the intranet's skeleton (the space index, spaces) and space membership.
 
 Every page that can live inside a space inherits `IntranetPage`, which records the space it
 belongs to (`space`, denormalised from the tree on save and on move). That one column is what
@@ -8,6 +8,7 @@ the visibility rule in `intranet.access` filters on, in the database and in the 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models.functions import Coalesce
@@ -15,8 +16,11 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.models import Page
 from wagtail.search import index
+
+from intranet.space_sections import space_sections
 
 
 class IntranetPage(Page):
@@ -68,33 +72,13 @@ class IntranetPage(Page):
         return SpacePage.objects.filter(pk=self.space_id).first()
 
 
-class HomePage(Page):
-    """The root of the site: the personal dashboard."""
-
-    intro = models.TextField(_("welcome text"), blank=True)
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["wagtailcore.Page"]
-    max_count = 1
-
-    class Meta:
-        verbose_name = _("home page")
-
-    def get_context(self, request, *args, **kwargs):
-        from intranet.dashboard import dashboard_for
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(dashboard_for(request.user, request))
-        return context
-
-
 class SpaceIndexPage(Page):
     """`/spaces/`: every space the reader may see."""
 
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["intranet.HomePage"]
+    parent_page_types = ["home.HomePage"]
     subpage_types = ["intranet.SpacePage"]
     max_count = 1
     SPACES_PER_PAGE = 48
@@ -143,6 +127,14 @@ class JoinPolicy(models.TextChoices):
     INVITE = "invite", _("Invitation only")
 
 
+class MemberRole(models.TextChoices):
+    """What a new member of a space may do: the role a join (or an approved join request)
+    gives. Its values are `Role` values."""
+
+    EDITOR = "editor", _("New members write: they post and edit the wiki")
+    READER = "reader", _("New members only read, and can ask to write")
+
+
 class SpacePage(IntranetPage):
     """One department, team, project or community, with its members, wiki and blog."""
 
@@ -163,6 +155,9 @@ class SpacePage(IntranetPage):
     )
     join_policy = models.CharField(
         _("who can join"), max_length=16, choices=JoinPolicy.choices, default=JoinPolicy.OPEN
+    )
+    member_role = models.CharField(
+        _("new members"), max_length=16, choices=MemberRole.choices, default=MemberRole.EDITOR
     )
     wiki_moderation = models.BooleanField(
         _("wiki changes need approval"),
@@ -193,10 +188,11 @@ class SpacePage(IntranetPage):
     class Meta:
         verbose_name = _("space")
 
-    # Who may read a space and who may join it are the space admins' decision. No revision
-    # changes them (the page editor, a workflow approval, publishing an old revision):
-    # only `intranet.actions`, which checks the actor's role, writes them.
-    ACCESS_FIELDS = ("visibility", "join_policy")
+    # Who may read a space, who may join it and what new members may do are the space
+    # admins' decision. No revision changes them (the page editor, a workflow approval,
+    # publishing an old revision): only `intranet.actions`, which checks the actor's role,
+    # writes them.
+    ACCESS_FIELDS = ("visibility", "join_policy", "member_role")
 
     def with_content_json(self, content):
         page = super().with_content_json(content)
@@ -216,9 +212,7 @@ class SpacePage(IntranetPage):
         return result
 
     def get_context(self, request, *args, **kwargs):
-        from blogs.models import BlogPostPage
         from intranet.access import can_manage_space
-        from wiki.models import WikiPage
 
         context = super().get_context(request, *args, **kwargs)
         user = request.user
@@ -236,17 +230,20 @@ class SpacePage(IntranetPage):
                 "my_role": my_role,
                 "may_write": role_includes(my_role, Role.EDITOR),
                 "my_role_label": Role(my_role).label if my_role else "",
+                # An open request: to join (no role yet) or, from a reader, to write.
                 "join_requested": bool(
-                    not my_role and self.join_requests.filter(user=user).exists()
+                    my_role in (None, Role.READER) and self.join_requests.filter(user=user).exists()
                 ),
                 "member_count": figures["member_count"],
                 "members": self.memberships.select_related("user__profile").order_by("created_at")[
                     :24
                 ],
-                "latest_posts": BlogPostPage.latest_for(user, 8, space=self),
-                "recent_wiki_pages": WikiPage.recently_changed_for(user, 8, space=self),
             }
         )
+        # What the content apps show here (newest posts, wiki changes), each under its name.
+        sections = space_sections()
+        context["space_sections"] = sections
+        context.update({section.name: section.items(user, self) for section in sections})
         return context
 
     @property
@@ -335,6 +332,9 @@ class JoinRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_requests"
     )
     message = models.TextField(_("message"), blank=True, max_length=1000)
+    # Empty: someone asks to join (and gets the space's `member_role`). A role: a member
+    # (a reader) asks for it, e.g. to write.
+    role = models.CharField(_("requested role"), max_length=16, choices=Role.choices, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -344,4 +344,66 @@ class JoinRequest(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.role:
+            return f"{self.user} asks to be {self.role} in {self.space}"
         return f"{self.user} asks to join {self.space}"
+
+    def role_to_grant(self) -> str:
+        """The role approving this request gives: the one asked for, or the space's role
+        for new members as it is now."""
+        return self.role or self.space.member_role
+
+
+class SpaceCreators(models.TextChoices):
+    EVERYONE = "everyone", _("Every employee")
+    SITE_ADMINS = "site_admins", _("Only site admins")
+    GROUP = "group", _("Members of a group")
+
+
+@register_setting(icon="group")
+class SpaceCreationSettings(BaseGenericSetting):
+    """Who may create spaces on the site (open and members-only alike). Site admins
+    always may; by default every employee may."""
+
+    who = models.CharField(
+        _("who may create spaces"),
+        max_length=16,
+        choices=SpaceCreators.choices,
+        default=SpaceCreators.EVERYONE,
+    )
+    group = models.ForeignKey(
+        "auth.Group",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("group"),
+        help_text=_("With “Members of a group”: the group whose members may create spaces."),
+    )
+
+    panels = [FieldPanel("who"), FieldPanel("group")]
+
+    class Meta:
+        verbose_name = _("space creation")
+
+    def clean(self) -> None:
+        if self.who == SpaceCreators.GROUP and self.group_id is None:
+            raise ValidationError({"group": _("Choose the group whose members may create spaces.")})
+
+    def allows(self, user) -> bool:
+        """Whether `user` may create a space."""
+        from intranet.access import is_employee
+
+        if not is_employee(user):
+            return False
+        if user.is_superuser or self.who == SpaceCreators.EVERYONE:
+            return True
+        if self.who == SpaceCreators.GROUP and self.group_id is not None:
+            return user.groups.filter(pk=self.group_id).exists()
+        return False
+
+    @classmethod
+    def user_may_create(cls, user, request=None) -> bool:
+        """Whether `user` may create a space, under the setting as saved (read once per
+        request when `request` is given)."""
+        return cls.load(request_or_site=request).allows(user)

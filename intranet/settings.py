@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "blogs",
     "feeds",
     "search",
+    "home",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -135,7 +136,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "intranet.middleware.UserLanguageMiddleware",
+    "profiles.language.UserLanguageMiddleware",
+    "profiles.timezone.TimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "intranet.views.ContentSecurityPolicyMiddleware",
@@ -334,6 +336,8 @@ ACCOUNT_LOGIN_METHODS = {"email", "username"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "optional")
 ACCOUNT_UNIQUE_EMAIL = True
+# "-" is the segment of the intranet's own routes beside people (/people/-/suggest/).
+ACCOUNT_USERNAME_BLACKLIST = ["-"]
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "intranet.accounts.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "intranet.accounts.SocialAccountAdapter"

@@ -1,4 +1,5 @@
-"""Space pages beside the Wagtail-served space home: join, leave, members, settings, history.
+"""Space pages beside the Wagtail-served space home: join, leave, ask to write, members and
+invitations, settings, history; and creating a space.
 
 Views parse, check access through `intranet.access`, call `intranet.actions`, and render.
 A hidden space answers 404 before any role check, so a 403 never confirms it exists."""
@@ -11,16 +12,24 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from wagtail.images import get_image_model
 from wagtail.models import PageLogEntry
 
 from intranet import actions
 from intranet.access import can_manage_space, can_moderate_space, get_page_for_user
 from intranet.access import require_space_role as require_role
-from intranet.forms import AddMemberForm, JoinForm, RoleForm, SpaceSettingsForm
-from intranet.models import JoinRequest, Membership, Role, SpacePage, Visibility
+from intranet.forms import AddMemberForm, JoinForm, RoleForm, SpaceForm, SpaceSettingsForm
+from intranet.models import (
+    JoinRequest,
+    Membership,
+    Role,
+    SpaceCreationSettings,
+    SpacePage,
+    Visibility,
+)
 from intranet.people import display_name
 
 MEMBERS_PER_PAGE = 50
@@ -48,9 +57,33 @@ def _check_may_change(user, space: SpacePage, *roles: str) -> None:
         raise PermissionDenied(_("Only a space admin can change space admins."))
 
 
+def refused(request: HttpRequest, reason: str) -> HttpResponse:
+    """A 403 that tells the person why (the site's 403 handler is generic)."""
+    return render(request, "403.html", {"exception": reason}, status=403)
+
+
+@require_http_methods(["GET", "POST"])
+def create(request: HttpRequest) -> HttpResponse:
+    """A new space, by whoever the site setting lets create spaces: they become its admin
+    and land on it."""
+    if not SpaceCreationSettings.user_may_create(request.user, request):
+        return refused(request, _("Only some people may create spaces here. Ask a site admin."))
+    form = SpaceForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        space = actions.create_space(actor=request.user, **form.cleaned_data)
+        messages.success(request, _("%(space)s is ready.") % {"space": space.title})
+        return redirect(space.url)
+    return render(request, "intranet/space_new.html", {"form": form})
+
+
 @require_GET
 def members(request: HttpRequest, slug: str) -> HttpResponse:
     space = get_space_for_user(request.user, slug)
+    return render_members(request, space)
+
+
+def render_members(request: HttpRequest, space: SpacePage, add_form=None) -> HttpResponse:
+    """The members page; with `add_form`, the invitation as typed, with what was wrong."""
     memberships = (
         Membership.objects.filter(space=space)
         # The person component shows each member's department: joined here, not per row.
@@ -72,25 +105,28 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
         context["join_requests"] = space.join_requests.select_related(
             "user", "user__profile", "user__profile__department"
         ).order_by("created_at")
-        context["add_form"] = AddMemberForm()
+        context["add_form"] = add_form if add_form is not None else AddMemberForm(space=space)
     return render(request, "intranet/space_members.html", context)
 
 
 @require_POST
 def add_member(request: HttpRequest, slug: str) -> HttpResponse:
+    """Invite colleagues by name: each becomes a member with the chosen role (and hears of
+    it through `intranet.signals.member_role_changed`)."""
     space = get_space_for_role(request.user, slug, Role.MODERATOR)
-    form = AddMemberForm(request.POST)
+    form = AddMemberForm(request.POST, space=space)
     if not form.is_valid():
-        for error in form.errors.values():
-            messages.error(request, " ".join(error))
+        return render_members(request, space, add_form=form)
+    people, role = form.cleaned_data["username"], form.cleaned_data["role"]
+    _check_may_change(request.user, space, role, *(space.role_of(p) or "" for p in people))
+    try:
+        actions.add_members(space, people, role, actor=request.user)
+    except actions.LastSpaceAdminError as error:
+        messages.error(request, str(error))
         return redirect(_members_url(space))
-    user, role = form.cleaned_data["username"], form.cleaned_data["role"]
-    _check_may_change(request.user, space, role, space.role_of(user) or "")
-    actions.set_member_role(space, user, role, actor=request.user)
-    messages.success(
-        request,
-        _("%(name)s is now %(role)s.") % {"name": display_name(user), "role": Role(role).label},
-    )
+    names = get_text_list([display_name(person) for person in people], _("and"))
+    message = ngettext("%(names)s is now %(role)s.", "%(names)s are now %(role)s.", len(people))
+    messages.success(request, message % {"names": names, "role": Role(role).label})
     return redirect(_members_url(space))
 
 
@@ -137,6 +173,7 @@ def approve_request(request: HttpRequest, slug: str, request_id: int) -> HttpRes
     join_request = get_object_or_404(
         JoinRequest.objects.select_related("user"), space=space, pk=request_id
     )
+    _check_may_change(request.user, space, join_request.role_to_grant())
     actions.approve_join_request(join_request, actor=request.user)
     messages.success(request, _("Request approved."))
     return redirect(_members_url(space))
@@ -161,12 +198,28 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         outcome = actions.join_space(space, request.user, message=message)
     except PermissionDenied as refusal:
-        # Rendered here so the reason reaches the person; the site's 403 handler is generic.
-        return render(request, "403.html", {"exception": str(refusal)}, status=403)
+        return refused(request, str(refusal))
     if outcome == "already":
         messages.info(request, _("You are already a member of %(space)s.") % {"space": space.title})
     elif outcome == "member":
         messages.success(request, _("Welcome to %(space)s.") % {"space": space.title})
+    else:
+        messages.success(request, _("Your request was sent to the space's moderators."))
+    return redirect(space.url)
+
+
+@require_POST
+def request_write_access(request: HttpRequest, slug: str) -> HttpResponse:
+    """A reader asks the space's moderators to let them write."""
+    space = get_space_for_user(request.user, slug)
+    form = JoinForm(request.POST)
+    message = form.cleaned_data["message"] if form.is_valid() else ""
+    try:
+        outcome = actions.request_write_access(space, request.user, message=message)
+    except PermissionDenied as refusal:
+        return refused(request, str(refusal))
+    if outcome == "already":
+        messages.info(request, _("You can already write in %(space)s.") % {"space": space.title})
     else:
         messages.success(request, _("Your request was sent to the space's moderators."))
     return redirect(space.url)
@@ -195,19 +248,19 @@ def space_settings(request: HttpRequest, slug: str) -> HttpResponse:
     space = get_space_for_role(request.user, slug, Role.ADMIN)
     initial = {
         name: getattr(space, name)
-        for name in ("title", "description", "kind", "visibility", "join_policy")
+        for name in ("title", "description", "kind", "visibility", "join_policy", "member_role")
     }
     form = SpaceSettingsForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         changes = {k: form.cleaned_data[k] for k in initial}
-        upload = form.cleaned_data.get("picture")
-        if upload:
-            changes["picture"] = get_image_model().objects.create(
-                title=space.title, file=upload, uploaded_by_user=request.user
-            )
-        elif form.cleaned_data.get("remove_picture"):
+        # A form from before this choice existed sends none: the space keeps its own.
+        changes["member_role"] = changes["member_role"] or space.member_role
+        upload = form.cleaned_data.get("picture") or None
+        if upload is None and form.cleaned_data.get("remove_picture"):
             changes["picture"] = None
-        space = actions.update_space_settings(space, actor=request.user, **changes)
+        space = actions.update_space_settings(
+            space, actor=request.user, picture_upload=upload, **changes
+        )
         messages.success(request, _("Space settings saved."))
         return redirect(space.url)
     return render(request, "intranet/space_settings.html", {"space": space, "form": form})

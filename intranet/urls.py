@@ -4,7 +4,7 @@ from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.urls import serve_pattern
 
-from intranet import admin_views, files, views
+from intranet import admin_views, files, uploads, views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -27,7 +27,8 @@ urlpatterns = [
         name="wagtaildocs_serve",
     ),
     path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", files.serve_media, name="media"),
-    path("language/", views.set_language, name="set_language"),
+    path("-/uploads/", uploads.upload, name="uploads"),
+    path("language/", include("profiles.language_urls")),
     path("people/", include("profiles.urls")),
     path("org/", include("profiles.org_urls")),
     path("feeds/", include("feeds.urls")),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import secrets
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -55,7 +56,9 @@ def update_profile(
     if photo is not None:
         if profile.photo:
             profile.photo.delete(save=False)
-        profile.photo.save(f"{user.username}.jpg", photo, save=False)
+        # A new address for each photo: browsers keep a photo for MEDIA_CACHE_SECONDS,
+        # and the old address would go on showing the old face.
+        profile.photo.save(f"{user.username}-{secrets.token_urlsafe(6)}.jpg", photo, save=False)
     profile.save()
     if languages is not None:
         set_spoken_languages(profile, languages)

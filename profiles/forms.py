@@ -1,37 +1,21 @@
 from __future__ import annotations
 
+from allauth.account import app_settings as account_settings
 from django import forms
-from django.contrib.auth import get_user_model
-from django.core.validators import ProhibitNullCharactersValidator, URLValidator
+from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from intranet.people import display_name
+from intranet.pickers import PersonField
 from profiles.models import (
     SPOKEN_LANGUAGES,
     Department,
     Profile,
+    Skill,
     SkillLevel,
     manager_would_loop,
 )
 from profiles.photos import square_photo
-
-
-class UsernameField(forms.CharField):
-    """A colleague given by username: a text box scales to any number of people, a
-    drop-down of 10,000 names would not."""
-
-    def to_python(self, value):
-        value = (super().to_python(value) or "").strip().lstrip("@")
-        if not value:
-            return None
-        # Checked before the lookup: PostgreSQL refuses a NUL in a query parameter.
-        ProhibitNullCharactersValidator()(value)
-        user = get_user_model().objects.filter(username=value, is_active=True).first()
-        if user is None:
-            raise forms.ValidationError(
-                _("Nobody with the username “%(name)s”."), params={"name": value}
-            )
-        return user
 
 
 class ProfileForm(forms.ModelForm):
@@ -54,6 +38,7 @@ class ProfileForm(forms.ModelForm):
         "mobile",
         "birthday",
         "working_hours",
+        "time_zone",
         "absent_until",
         "cover",
     ]
@@ -61,8 +46,8 @@ class ProfileForm(forms.ModelForm):
 
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
-    manager = UsernameField(label=_("Manager (username)"), required=False)
-    cover = UsernameField(label=_("While I'm away, ask (username)"), required=False)
+    manager = PersonField(label=_("Manager"), required=False)
+    cover = PersonField(label=_("While I'm away, ask"), required=False)
     languages = forms.MultipleChoiceField(
         label=_("Languages I speak"),
         choices=SPOKEN_LANGUAGES,
@@ -90,6 +75,7 @@ class ProfileForm(forms.ModelForm):
             "mobile",
             "birthday",
             "working_hours",
+            "time_zone",
             "ask_me_about",
             "bio",
             "links",
@@ -115,8 +101,8 @@ class ProfileForm(forms.ModelForm):
                 {
                     "first_name": user.first_name,
                     "last_name": user.last_name,
-                    "manager": self.instance.manager.username if self.instance.manager else "",
-                    "cover": self.instance.cover.username if self.instance.cover else "",
+                    "manager": self.instance.manager,
+                    "cover": self.instance.cover,
                     "languages": self.instance.spoken_language_codes,
                 }
             )
@@ -160,11 +146,50 @@ class ProfileForm(forms.ModelForm):
         return square_photo(uploaded)
 
 
+SKILL_NAME_MAX_LENGTH = Skill._meta.get_field("name").max_length
+
+
+class CompleteProfileForm(ProfileForm):
+    """The step after sign-up: the few things colleagues look for first. The same rules as
+    the profile form (a photo is cropped square), and skills typed as a list."""
+
+    first_name = last_name = manager = cover = None
+    field_order = ["photo", "job_title", "department", "skills", "languages"]
+    skills = forms.CharField(
+        label=_("Skills"),
+        required=False,
+        max_length=1000,
+        help_text=_("What colleagues may ask you about, separated by commas."),
+    )
+
+    class Meta(ProfileForm.Meta):
+        fields = ["job_title", "department"]
+
+    def clean_skills(self) -> list[str]:
+        names = [" ".join(part.split()) for part in self.cleaned_data["skills"].split(",")]
+        names = list(dict.fromkeys(name for name in names if name))
+        too_long = [name for name in names if len(name) > SKILL_NAME_MAX_LENGTH]
+        if too_long:
+            raise forms.ValidationError(
+                _("“%(name)s” is longer than %(limit)s characters."),
+                params={"name": too_long[0], "limit": SKILL_NAME_MAX_LENGTH},
+            )
+        return names
+
+
 class SkillForm(forms.Form):
-    name = forms.CharField(label=_("Skill"), max_length=100)
+    name = forms.CharField(label=_("Skill"), max_length=SKILL_NAME_MAX_LENGTH)
     level = forms.TypedChoiceField(
         label=_("Level"), choices=SkillLevel.choices, coerce=int, initial=SkillLevel.INTERMEDIATE
     )
+
+    def __init__(self, *args, part_of: str = "", **kwargs):
+        """`part_of`: the id of the form these fields belong to where they sit outside it
+        (the skills beside the profile form on the edit page), so they post with it."""
+        super().__init__(*args, **kwargs)
+        if part_of:
+            for field in self.fields.values():
+                field.widget.attrs["form"] = part_of
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
@@ -203,6 +228,15 @@ class ImportRowForm(forms.Form):
     manager = forms.CharField(max_length=150, required=False)
     location = forms.CharField(max_length=200, required=False)
     phone = forms.CharField(max_length=40, required=False)
+
+    def clean_username(self):
+        # The names sign-up refuses ("-" is where /people/-/suggest/ lives) are refused here too.
+        username = self.cleaned_data["username"]
+        if username.lower() in {name.lower() for name in account_settings.USERNAME_BLACKLIST}:
+            raise forms.ValidationError(
+                _("“%(name)s” cannot be a username."), params={"name": username}
+            )
+        return username
 
     def clean_department(self):
         slug = self.cleaned_data["department"].strip()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zoneinfo
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -131,6 +133,36 @@ class Skill(models.Model):
         return cls.objects.create(name=name, slug=slug)
 
 
+# The parts of the world whose zones people choose from (the IANA database also keeps old
+# aliases such as "US/Eastern" and "Etc/GMT+5", which would only make the list longer).
+TIME_ZONE_REGIONS = (
+    "Africa",
+    "America",
+    "Antarctica",
+    "Arctic",
+    "Asia",
+    "Atlantic",
+    "Australia",
+    "Europe",
+    "Indian",
+    "Pacific",
+)
+
+
+def time_zone_choices() -> list:
+    """The time zones a person may pick, grouped by region ("America" → "New York"), after
+    the empty choice: the company's time zone (settings.TIME_ZONE), which follows it when
+    the company changes it. A callable, so that the model's migrations do not copy the
+    time zone database."""
+    regions: dict[str, list[tuple[str, str]]] = {region: [] for region in TIME_ZONE_REGIONS}
+    for name in sorted(zoneinfo.available_timezones()):
+        region, _slash, place = name.partition("/")
+        if region in regions and place:
+            regions[region].append((name, place.replace("_", " ").replace("/", " / ")))
+    company = _("The company’s time zone (%(zone)s)") % {"zone": settings.TIME_ZONE}
+    return [("", company), ("UTC", "UTC"), *((r, zones) for r, zones in regions.items() if zones)]
+
+
 class SkillLevel(models.IntegerChoices):
     BEGINNER = 1, _("beginner")
     INTERMEDIATE = 2, _("intermediate")
@@ -163,6 +195,10 @@ class Profile(index.Indexed, models.Model):
     photo = models.ImageField(_("photo"), upload_to="avatars/", blank=True)
     preferred_language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, blank=True
+    )
+    # Empty: the company's time zone. Applied to each request by profiles.timezone.
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, choices=time_zone_choices, blank=True
     )
     bio = models.TextField(_("about me"), blank=True, max_length=4000)
     location = models.CharField(_("location / office"), max_length=200, blank=True)
@@ -233,7 +269,9 @@ class Profile(index.Indexed, models.Model):
 
     @classmethod
     def for_user(cls, user) -> Profile:
-        """The user's profile, made on first use."""
+        """The user's profile, made on first use: every account gets one at its first login
+        (`profiles.receivers`), but one made in the admin or by a script may not have logged
+        in yet when a colleague opens their page."""
         profile, _ = cls.objects.get_or_create(user=user)
         return profile
 

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Window
@@ -10,16 +9,19 @@ from django.db.models.functions import RowNumber
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from intranet.access import is_employee
+from intranet.cache import cached
+from intranet.fragments import render_fragment, wants_fragment
 from profiles import actions, experts
-from profiles.forms import DirectoryFilterForm, ProfileForm, SkillForm
-from profiles.generation import people_generation
-from profiles.models import Department, Endorsement, Profile, ProfileSkill
+from profiles.forms import CompleteProfileForm, DirectoryFilterForm, ProfileForm, SkillForm
+from profiles.models import Department, Endorsement, Profile, ProfileSkill, SkillLevel
+from profiles.timezone import remember_time_zone
 from profiles.vcard import vcard_for
 
 PER_PAGE = 24
@@ -97,7 +99,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def detail(request: HttpRequest, username: str) -> HttpResponse:
-    from profiles.activity import posts_by, wiki_edits_by
+    from profiles.activity import recent_activity
 
     person = get_person(request.user, username)
     profile = person.profile
@@ -128,8 +130,7 @@ def detail(request: HttpRequest, username: str) -> HttpResponse:
             "languages": profile.spoken_languages.all(),
             "reporting_line": list(reversed(profile.reporting_line())),
             "direct_reports": reports,
-            "posts": posts_by(request.user, person),
-            "wiki_edits": wiki_edits_by(request.user, person),
+            "activity": recent_activity(request.user, person),
             "can_edit": actions.can_edit_profile(request.user, profile),
             "nav_section": "people",
         },
@@ -144,64 +145,111 @@ def me(request: HttpRequest) -> HttpResponse:
     return redirect("profiles:edit", username=request.user.get_username())
 
 
+PROFILE_FORM_ID = "profile-form"  # the skills beside it post with it (SkillForm.part_of)
+
+
+def save_profile_form(form: ProfileForm, actor) -> None:
+    """What a valid profile form (or the complete step's part of it) holds, through the one
+    action that writes it; its skills are the caller's."""
+    data = {name: value for name, value in form.cleaned_data.items() if name != "skills"}
+    photo = data.pop("photo", None)
+    actions.update_profile(
+        form.instance, data, actor=actor, photo=photo or None, clear_photo=photo is False
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, username: str) -> HttpResponse:
+    """The whole profile in one form. The skills sit beside it but post with it, so adding
+    or removing a skill saves everything else typed too (the page's script sends a skill
+    alone, without leaving the page: `add_skill`, `remove_skill`)."""
     person = get_person(request.user, username)
     profile = person.profile
     actions.require_edit_profile(request.user, profile)
-    form = ProfileForm(request.POST or None, request.FILES or None, instance=profile)
-    if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        data["first_name"] = form.cleaned_data["first_name"]
-        data["last_name"] = form.cleaned_data["last_name"]
-        data["languages"] = form.cleaned_data["languages"]
-        photo = form.cleaned_data.get("photo")
-        actions.update_profile(
-            profile,
-            data,
-            actor=request.user,
-            photo=photo or None,
-            clear_photo=photo is False,
-        )
+    posted = request.POST if request.method == "POST" else None
+    form = ProfileForm(posted, request.FILES or None, instance=profile)
+    skill_form = posted_skill_form(posted)
+    if (
+        posted is not None
+        and form.is_valid()
+        and (not skill_form.is_bound or skill_form.is_valid())
+    ):
+        save_profile_form(form, request.user)
+        if request.user.pk == person.pk:
+            remember_time_zone(request, profile.time_zone)
+        if save_skill_changes(profile, skill_form, posted, request.user):
+            messages.success(request, _("Profile and skills saved."))
+            return redirect(reverse("profiles:edit", args=[person.username]) + "#skills")
         messages.success(request, _("Profile saved."))
         return redirect(profile.get_absolute_url())
-    skills = ProfileSkill.objects.filter(profile=profile).select_related("skill")
-    return render(
-        request,
-        "profiles/edit.html",
-        {
-            "person": person,
-            "profile": profile,
-            "form": form,
-            "skill_form": SkillForm(),
-            "about_fields": ProfileForm.ABOUT_FIELDS,
-            "contact_fields": ProfileForm.CONTACT_FIELDS,
-            "visibility_fields": ProfileForm.VISIBILITY_FIELDS,
-            "skills": skills,
-            "nav_section": "people",
-        },
-        status=400 if form.errors else 200,
-    )
+    context = {
+        **skills_context(person, skill_form),
+        "profile": profile,
+        "form": form,
+        "about_fields": ProfileForm.ABOUT_FIELDS,
+        "contact_fields": ProfileForm.CONTACT_FIELDS,
+        "visibility_fields": ProfileForm.VISIBILITY_FIELDS,
+        "nav_section": "people",
+    }
+    status = 400 if form.errors or skill_form.errors else 200
+    return render(request, "profiles/edit.html", context, status=status)
+
+
+def posted_skill_form(posted) -> SkillForm:
+    """The skill fields that post with the profile form; bound only when a skill was typed
+    or "Save skill" pressed, so a typed skill is saved whichever button was pressed."""
+    adding = posted is not None and ("add_skill" in posted or posted.get("name", "").strip())
+    return SkillForm(posted if adding else None, part_of=PROFILE_FORM_ID)
+
+
+def save_skill_changes(profile: Profile, skill_form: SkillForm, posted, actor) -> bool:
+    """Save the typed skill and remove the one whose Remove was pressed; False if neither."""
+    if skill_form.is_bound:
+        data = skill_form.cleaned_data
+        actions.set_skill(profile, data["name"], data["level"], actor=actor)
+    slug = posted.get("remove_skill")
+    if slug:
+        removed = ProfileSkill.objects.filter(profile=profile, skill__slug=slug)
+        for profile_skill in removed.select_related("skill"):
+            actions.remove_skill(profile, profile_skill.skill, actor=actor)
+    return skill_form.is_bound or bool(slug)
+
+
+def skills_context(person, skill_form: SkillForm | None = None) -> dict:
+    """What the skills part of the edit page shows (templates/profiles/includes/skills.html)."""
+    return {
+        "person": person,
+        "skills": ProfileSkill.objects.filter(profile=person.profile).select_related("skill"),
+        "skill_form": skill_form or SkillForm(part_of=PROFILE_FORM_ID),
+        "form_id": PROFILE_FORM_ID,
+    }
+
+
+def skills_answer(request: HttpRequest, person, message: str, form=None) -> HttpResponse:
+    """After a skill was added or removed alone: the skills part for the edit page's
+    script, or back to the edit page."""
+    if wants_fragment(request):
+        status = 400 if form is not None and form.errors else 200
+        context = skills_context(person, form if status == 400 else None)
+        return render_fragment(request, "profiles/includes/skills.html", context, status=status)
+    if form is not None and form.errors:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    else:
+        messages.success(request, message)
+    return redirect("profiles:edit", username=person.username)
 
 
 @require_POST
 def add_skill(request: HttpRequest, username: str) -> HttpResponse:
     person = get_person(request.user, username)
     actions.require_edit_profile(request.user, person.profile)
-    form = SkillForm(request.POST)
+    form = SkillForm(request.POST, part_of=PROFILE_FORM_ID)
     if form.is_valid():
-        actions.set_skill(
-            person.profile,
-            form.cleaned_data["name"],
-            form.cleaned_data["level"],
-            actor=request.user,
-        )
-        messages.success(request, _("Skill saved."))
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-    return redirect("profiles:edit", username=person.username)
+        data = form.cleaned_data
+        actions.set_skill(person.profile, data["name"], data["level"], actor=request.user)
+    return skills_answer(request, person, _("Skill saved."), form)
 
 
 @require_POST
@@ -211,8 +259,25 @@ def remove_skill(request: HttpRequest, username: str, skill: str) -> HttpRespons
         ProfileSkill.objects.select_related("skill"), profile=person.profile, skill__slug=skill
     )
     actions.remove_skill(person.profile, profile_skill.skill, actor=request.user)
-    messages.success(request, _("Skill removed."))
-    return redirect("profiles:edit", username=person.username)
+    return skills_answer(request, person, _("Skill removed."))
+
+
+@require_http_methods(["GET", "POST"])
+def complete(request: HttpRequest) -> HttpResponse:
+    """The step after sign-up (`intranet.accounts`): photo, job title, department, skills
+    and languages, each optional; skipping leads home, where a card asks again."""
+    person = get_person(request.user, request.user.get_username())
+    form = CompleteProfileForm(request.POST or None, request.FILES or None, instance=person.profile)
+    if request.method == "POST" and form.is_valid():
+        save_profile_form(form, request.user)
+        have = {name.lower() for name in person.profile.skills.values_list("name", flat=True)}
+        for name in form.cleaned_data["skills"]:
+            if name.lower() not in have:  # a skill already there keeps its level
+                actions.set_skill(person.profile, name, SkillLevel.INTERMEDIATE, actor=request.user)
+        messages.success(request, _("Thank you. Colleagues can find you now."))
+        return redirect("/")
+    context = {"person": person, "form": form, "nav_section": "people"}
+    return render(request, "profiles/complete.html", context, status=400 if form.errors else 200)
 
 
 @require_POST
@@ -250,11 +315,12 @@ def org_chart(request: HttpRequest) -> HttpResponse:
         raise Http404
     # Every employee sees the same chart: rendered once per language and change of people
     # (hundreds of person cards), then served from the cache.
-    key = f"profiles:org-chart:{people_generation()}:{get_language()}"
-    tree = cache.get(key)
-    if tree is None:
-        tree = render_to_string("profiles/org_chart_tree.html", {"rows": org_chart_rows()})
-        cache.set(key, tree, ORG_CHART_CACHE_SECONDS)
+    tree = cached(
+        ("profiles", "org-chart", get_language()),
+        lambda: render_to_string("profiles/org_chart_tree.html", {"rows": org_chart_rows()}),
+        generations=("people",),
+        timeout=ORG_CHART_CACHE_SECONDS,
+    )
     # `tree` is our own template's output (auto-escaped when rendered); the cache only
     # stored it, so it is marked safe again here.
     tree = mark_safe(tree)  # noqa: S308

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from html import escape
 from typing import TYPE_CHECKING
 
 from django import forms
+from django.conf import settings
 from django.db import models
 from django.db.models import OuterRef, Subquery
 from django.db.models.fields.json import KeyTextTransform
@@ -24,7 +26,7 @@ from wagtail.search import index
 
 from intranet.access import visible_pages
 from intranet.models import IntranetPage
-from wiki.rendering import PageUrls
+from intranet.richtext import PageUrls
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -54,9 +56,19 @@ WIKI_FEATURES = [
 ]
 
 
+def check_body_size(body: str) -> str:
+    """`body`, if it is not longer than a page may be; a form error otherwise."""
+    if len(body) > MAX_BODY_CHARS:
+        raise forms.ValidationError(
+            _("The page is too long (%(size)s MB). Split it into several pages."),
+            params={"size": round(len(body) / 1024 / 1024, 1)},
+        )
+    return body
+
+
 class WikiPageForm(WagtailAdminPageForm):
-    """The editor form: the edit summary starts empty on every edit, because it describes
-    this one change, not the page."""
+    """The admin's editor form: the edit summary starts empty on every edit, because it
+    describes this one change, not the page."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,13 +76,7 @@ class WikiPageForm(WagtailAdminPageForm):
             self.initial["edit_summary"] = ""
 
     def clean_body(self) -> str:
-        body = self.cleaned_data.get("body") or ""
-        if len(body) > MAX_BODY_CHARS:
-            raise forms.ValidationError(
-                _("The page is too long (%(size)s MB). Split it into several pages."),
-                params={"size": round(len(body) / 1024 / 1024, 1)},
-            )
-        return body
+        return check_body_size(self.cleaned_data.get("body") or "")
 
 
 class WikiPage(IntranetPage):
@@ -135,6 +141,37 @@ class WikiPage(IntranetPage):
         context = super().get_context(request, *args, **kwargs)
         context.update(wiki_page_context(self, request))
         return context
+
+
+class EditDraft(models.Model):
+    """What someone typed in the wiki editor and has not published yet, kept every few
+    seconds while they write, for them alone. Not a Wagtail revision: it never shows in the
+    history, never blocks publishing and never takes a slug. Publishing deletes it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # The page being edited; for a page not created yet, the page it will go under.
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    new_page = models.BooleanField(default=False)
+    # The revision the editor was opened on: a colleague's later change is merged with
+    # the draft when it is published.
+    base_revision = models.ForeignKey(
+        "wagtailcore.Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    title = models.CharField(max_length=255, blank=True)
+    body = models.TextField(blank=True)
+    edit_summary = models.CharField(max_length=255, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "page", "new_page"], name="wiki_one_edit_draft_per_page"
+            )
+        ]
+
+    @classmethod
+    def find(cls, user, page, *, new_page: bool = False) -> EditDraft | None:
+        return cls.objects.filter(user=user, page=page, new_page=new_page).first()
 
 
 @dataclass(frozen=True)
@@ -231,9 +268,14 @@ class PageTemplate:
     body: str
 
 
+def _heading(text: str, then: str = "<p></p>") -> str:
+    return f"<h2>{escape(text)}</h2>{then}"
+
+
 def page_templates() -> dict[str, PageTemplate]:
     """Fixed templates editors can start a page from. Built per call so the labels and
-    headings follow the editor's language."""
+    headings are in the language of the person starting the page. (Each text is a plain
+    `_()` call: makemessages does not find strings inside f-strings.)"""
     return {
         template.key: template
         for template in [
@@ -243,11 +285,13 @@ def page_templates() -> dict[str, PageTemplate]:
                 _("Meeting notes"),
                 "".join(
                     [
-                        f"<h2>{_('Date and attendees')}</h2><p></p>",
-                        f"<h2>{_('Agenda')}</h2><ol><li></li></ol>",
-                        f"<h2>{_('Decisions')}</h2><ul><li></li></ul>",
-                        f"<h2>{_('Action items')}</h2>",
-                        f"<ul><li>{_('Who does what by when')}</li></ul>",
+                        _heading(_("Date and attendees")),
+                        _heading(_("Agenda"), "<ol><li></li></ol>"),
+                        _heading(_("Decisions"), "<ul><li></li></ul>"),
+                        _heading(
+                            _("Action items"),
+                            "<ul><li>" + escape(_("Who does what by when")) + "</li></ul>",
+                        ),
                     ]
                 ),
             ),
@@ -256,11 +300,13 @@ def page_templates() -> dict[str, PageTemplate]:
                 _("How-to"),
                 "".join(
                     [
-                        f"<p>{_('What this guide helps you do, in one sentence.')}</p>",
-                        f"<h2>{_('Before you start')}</h2><ul><li></li></ul>",
-                        f"<h2>{_('Steps')}</h2><ol><li></li><li></li></ol>",
-                        f"<h2>{_('Troubleshooting')}</h2><p></p>",
-                        f"<h2>{_('Related pages')}</h2><p>[[...]]</p>",
+                        "<p>"
+                        + escape(_("What this guide helps you do, in one sentence."))
+                        + "</p>",
+                        _heading(_("Before you start"), "<ul><li></li></ul>"),
+                        _heading(_("Steps"), "<ol><li></li><li></li></ol>"),
+                        _heading(_("Troubleshooting")),
+                        _heading(_("Related pages"), "<p>[[...]]</p>"),
                     ]
                 ),
             ),
@@ -269,9 +315,9 @@ def page_templates() -> dict[str, PageTemplate]:
                 _("Decision record"),
                 "".join(
                     [
-                        f"<h2>{_('Context')}</h2><p></p>",
-                        f"<h2>{_('Decision')}</h2><p></p>",
-                        f"<h2>{_('Consequences')}</h2><p></p>",
+                        _heading(_("Context")),
+                        _heading(_("Decision")),
+                        _heading(_("Consequences")),
                     ]
                 ),
             ),

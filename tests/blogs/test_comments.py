@@ -107,6 +107,24 @@ def test_commenting_too_fast_is_rate_limited(settings, client_for, reader, open_
     assert Comment.objects.count() == 2
 
 
+def test_a_closed_write_gate_stops_a_comment_and_links_to_where_it_opens(
+    monkeypatch, client_for, reader, open_post
+):
+    # Whoever registered the gate (the community guidelines do): blogs only asks.
+    from intranet import gates
+
+    def onboarding(user, next_url):
+        return gates.Gate("Finish the onboarding first.", f"/onboarding/?next={next_url}", "Go")
+
+    monkeypatch.setattr(gates, "_gates", [onboarding])
+    response = client_for(reader).post(comment_url(open_post), {"text": "My careful words"})
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "Finish the onboarding first." in body and "My careful words" in body
+    assert f'href="/onboarding/?next={open_post.url}"' in body
+    assert not Comment.objects.exists()
+
+
 def test_a_reply_to_a_reply_joins_the_same_thread(client_for, reader, editor, open_post):
     first = actions.add_comment(open_post, reader, "Top")
     reply = actions.add_comment(open_post, editor, "Reply", parent=first)
@@ -195,7 +213,7 @@ def test_only_site_admins_besides_the_author_moderate_personal_blog_comments(
 
 
 def report_url(comment) -> str:
-    return reverse("blogs:report", args=[comment.pk])
+    return reverse("community:report_comment", args=[comment.pk])
 
 
 def test_a_reader_reports_a_comment_to_the_moderators(client_for, reader, editor, open_post):
@@ -228,6 +246,21 @@ def test_an_outsider_cannot_report_a_comment_they_cannot_see(
     assert not Report.objects.exists()
 
 
+def test_reporting_comments_too_fast_is_rate_limited_and_keeps_the_reason(
+    settings, client_for, reader, editor, open_post
+):
+    from community.models import Report
+
+    settings.BLOG_REPORTS_PER_MINUTE = 1
+    first, second = (actions.add_comment(open_post, editor, text) for text in ("One", "Two"))
+    client = client_for(reader)
+    assert client.post(report_url(first), {"reason": "Spam"}).status_code == 302
+    response = client.post(report_url(second), {"reason": "More spam"})
+    assert response.status_code == 429
+    assert "More spam" in response.content.decode()
+    assert Report.objects.count() == 1
+
+
 def test_reporting_refuses_get(client_for, reader, editor, open_post):
     comment = actions.add_comment(open_post, editor, "Hi")
     assert client_for(reader).get(report_url(comment)).status_code == 405
@@ -236,10 +269,11 @@ def test_reporting_refuses_get(client_for, reader, editor, open_post):
 def test_the_moderators_hide_a_reported_comment_from_their_queue(
     client_for, reader, moderator, editor, open_post
 ):
+    from community.actions import report_comment
     from community.models import Report
 
     comment = actions.add_comment(open_post, editor, "Offensive")
-    actions.report_comment(comment, reader, "Offensive")
+    report_comment(comment, reader, "Offensive")
     report = Report.objects.get()
     response = client_for(moderator).post(
         reverse("community:resolve", args=[report.pk]), {"status": "hidden"}

@@ -177,10 +177,28 @@ def test_a_kind_turned_off_sends_nothing(open_page, employee, editor):
     assert actions.notify([employee], "wiki_edit", text="x", actor=editor, page=open_page) == []
 
 
-def test_mentions_are_e_mailed_at_once(open_page, employee, editor):
-    actions.notify([employee], "mention", text="Eddie mentioned you", actor=editor, page=open_page)
+def test_mentions_are_e_mailed_at_once(
+    open_page, employee, editor, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.notify(
+            [employee], "mention", text="Eddie mentioned you", actor=editor, page=open_page
+        )
     assert len(mail.outbox) == 1
     assert "Eddie mentioned you" in mail.outbox[0].subject
+
+
+def test_an_immediate_e_mail_is_queued_only_when_the_write_commits(
+    open_page, employee, editor, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as after_commit:
+        actions.notify(
+            [employee], "mention", text="Eddie mentioned you", actor=editor, page=open_page
+        )
+    assert mail.outbox == []  # a rolled-back write would never run these callbacks
+    for callback in after_commit:
+        callback()
+    assert len(mail.outbox) == 1
 
 
 def test_the_daily_digest_groups_by_page_and_is_never_empty(
@@ -201,11 +219,14 @@ def test_the_daily_digest_groups_by_page_and_is_never_empty(
     assert send_digest.call(employee.pk) == 0
 
 
-def test_send_digests_queues_one_task_per_user_with_news(open_page, employee, editor, capsys):
+def test_send_digests_queues_one_task_per_user_with_news(
+    open_page, employee, editor, capsys, django_capture_on_commit_callbacks
+):
     from django.core.management import call_command
 
     actions.notify([employee], "wiki_edit", text="edited", actor=editor, page=open_page)
-    call_command("send_digests")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_digests")
     assert "Queued 1 digest" in capsys.readouterr().out
     assert len(mail.outbox) == 1
 
@@ -258,12 +279,12 @@ def test_writing_waits_until_the_guidelines_are_acknowledged(
     client_for, editor, open_space, guidelines
 ):
     client = client_for(editor)
-    add_url = f"/admin/pages/add/wiki/wikipage/{open_space.pk}/"
-    response = client.get(add_url)
+    write_url = f"/blogs/-/write/?space={open_space.slug}"
+    response = client.get(write_url)
     assert response.status_code == 302 and response["Location"].startswith(guidelines.url)
     assert "Be kind" in client.get(response["Location"]).content.decode()
-    client.post(guidelines.url, {"next": add_url})
-    assert client.get(add_url).status_code == 200
+    client.post(guidelines.url, {"next": write_url})
+    assert client.get(write_url).status_code == 200
 
 
 def test_a_new_version_of_the_guidelines_needs_a_new_acknowledgement(editor, guidelines):
@@ -388,7 +409,7 @@ def test_a_reported_comment_is_shown_to_moderators_and_hidden_by_the_queue(
 
     post = make_blog_post(blog_actions.ensure_space_blog(open_space), "Menu", author=editor)
     comment = blog_actions.add_comment(post, reader, "Buy <b>pills</b> at spam.example @editor")
-    blog_actions.report_comment(comment, editor, "Spam")
+    actions.report_comment(comment, editor, "Spam")
     queue = client_for(moderator).get("/moderation/").content.decode()
     assert "Buy &lt;b&gt;pills" in queue and "<b>pills" not in queue
     report = Report.objects.get()
@@ -476,7 +497,7 @@ def test_hiding_a_comment_from_the_moderation_queue_records_who_hid_it_and_logs_
 
     post = make_blog_post(blog_actions.ensure_space_blog(open_space), "Menu", author=editor)
     comment = blog_actions.add_comment(post, reader, "Buy pills at spam.example")
-    blog_actions.report_comment(comment, editor, "Spam")
+    actions.report_comment(comment, editor, "Spam")
     report = Report.objects.get()
     client_for(moderator).post(f"/moderation/{report.pk}/", {"status": "hidden"})
     comment.refresh_from_db()

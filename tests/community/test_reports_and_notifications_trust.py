@@ -18,7 +18,7 @@ from blogs.models import Comment
 from community import actions
 from community.models import Follow, Notification, NotificationSetting, Report
 from community.tasks import send_digest, send_notification_email
-from intranet.actions import join_space, remove_member, set_member_role
+from intranet.actions import join_space, remove_member, set_member_role, sync_space_permissions
 from intranet.models import IntranetPage
 from tests.factories import make_blog_post, make_space, make_wiki_page
 
@@ -259,7 +259,7 @@ def unread_badge(client) -> bool:
 
 
 def test_a_report_outcome_reaches_the_reporter_only_while_he_may_see_the_space(
-    client_for, reader, moderator, private_space, secret_post
+    client_for, reader, moderator, private_space, secret_post, django_capture_on_commit_callbacks
 ):
     report = actions.report_content(reader, secret_post, "Spam")
     actions.resolve_report(report, Report.Status.DISMISSED, moderator=moderator)
@@ -269,7 +269,8 @@ def test_a_report_outcome_reaches_the_reporter_only_while_he_may_see_the_space(
     remove_member(private_space, reader)
     assert MARKER not in client.get("/notifications/").content.decode()
     assert not unread_badge(client)
-    call_command("send_digests")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_digests")
     assert mail.outbox == []
 
 
@@ -286,10 +287,13 @@ def test_an_outcome_that_hid_the_page_does_not_name_it(
     assert MARKER not in mail.outbox[0].body + mail.outbox[0].subject
 
 
-def test_a_report_outcome_follows_the_reporters_notification_settings(reader, moderator, open_post):
+def test_a_report_outcome_follows_the_reporters_notification_settings(
+    reader, moderator, open_post, django_capture_on_commit_callbacks
+):
     NotificationSetting.objects.create(user=reader, kind="report_outcome", delivery="immediate")
     report = actions.report_content(reader, open_post, "Spam")
-    actions.resolve_report(report, Report.Status.DISMISSED, moderator=moderator)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.resolve_report(report, Report.Status.DISMISSED, moderator=moderator)
     assert [m.to for m in mail.outbox] == [[reader.email]]
     assert "Kitchen menu" in mail.outbox[0].subject
 
@@ -315,8 +319,22 @@ def notifications_of_every_kind(recipient, private_space, editor, moderator, sit
     guarded = make_space(
         f"{MARKER} guarded", slug="guarded", visibility="members", join_policy="approval"
     )
-    set_member_role(guarded, recipient, "moderator")
+    set_member_role(guarded, recipient, "moderator", actor=moderator)  # membership
     join_space(guarded, editor)  # join_request
+    # review: a change waiting for the recipient, a moderator of `guarded`, which approves
+    guarded.wiki_moderation = True
+    guarded.save()
+    sync_space_permissions(guarded)
+    rules = make_wiki_page(guarded, f"{MARKER} rules", author=recipient)
+    rules.save_revision(user=editor)
+    rules.get_workflow().start(rules, editor)
+    # review_outcome: the recipient's own change to a page of `private_space`, sent back
+    private_space.wiki_moderation = True
+    private_space.save()
+    sync_space_permissions(private_space)
+    wiki.save_revision(user=recipient)
+    state = wiki.get_workflow().start(wiki, recipient).current_task_state
+    state.task.specific.on_action(state, moderator, "reject", comment="Not yet")
     report = actions.report_content(recipient, post, "Spam")
     actions.resolve_report(report, Report.Status.DISMISSED, moderator=moderator)
     return guarded
@@ -333,7 +351,13 @@ def test_every_notification_kind_names_its_page_or_space(
 
 
 def test_an_ex_member_gets_no_notification_of_any_kind_listed_counted_or_emailed(
-    client_for, reader, private_space, editor, moderator, site_tree
+    client_for,
+    reader,
+    private_space,
+    editor,
+    moderator,
+    site_tree,
+    django_capture_on_commit_callbacks,
 ):
     for kind in Notification.Kind.values:
         NotificationSetting.objects.create(user=reader, kind=kind, delivery="daily")
@@ -346,7 +370,8 @@ def test_an_ex_member_gets_no_notification_of_any_kind_listed_counted_or_emailed
     page = client.get("/notifications/").content.decode()
     assert MARKER not in page and "No notifications." in page
     assert not unread_badge(client)
-    call_command("send_digests")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_digests")
     for notification in Notification.objects.filter(recipient=reader):
         # What a task worker would do with an immediate e-mail queued before the change.
         assert send_notification_email.call(notification.pk) is False

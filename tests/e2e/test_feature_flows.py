@@ -58,69 +58,31 @@ def _png() -> bytes:
     return buffer.getvalue()
 
 
-def _type_in_draftail(page, field: str, text: str) -> None:
-    """Type at the end of a rich-text field and wait until Draftail has copied it into the
-    form's hidden input (it does so on a short debounce, which a fast submit would beat)."""
-    page.locator(".public-DraftEditor-content").first.click()
+def _type_at_the_end(page, text: str) -> None:
+    """Type at the end of the intranet's rich-text editor."""
+    page.locator(".richtext-content").click()
     page.keyboard.press("Control+End")
     page.keyboard.type(text)
-    page.wait_for_function(
-        "([name, text]) => document.querySelector(`input[name=${name}]`).value.includes(text)",
-        arg=[field, text],
-    )
-
-
-def _publish_in_wagtail(page) -> None:
-    """Wagtail keeps Publish in the footer's action menu, behind its toggle."""
-    page.locator("footer .w-dropdown__toggle, footer [data-w-dropdown-target=toggle]").first.click()
-    page.locator("button[name=action-publish]").click()
-    # Wagtail answers a publish with the parent's listing: /admin/pages/<parent id>/.
-    page.wait_for_url(re.compile(r"/admin/pages/\d+/$"))
 
 
 def test_an_editor_writes_and_publishes_a_post_with_an_image_and_finds_it_on_home_and_in_search(
     page, login, editor, open_space, space_blog, shoot
 ):
-    from django.contrib.auth.models import Permission
-    from django.core.files.images import ImageFile
-    from wagtail.images import get_image_model
-    from wagtail.models import Collection, GroupCollectionPermission
+    from tests.compose.test_compose_browser import _paste_image
 
-    from blogs.actions import BLOG_IMAGES_COLLECTION, bloggers_group
-
-    # The image waits in the collection every blogger may choose from (the chooser's upload
-    # tab works too, but a file dialog adds nothing this flow needs to prove).
-    # A transactional test before this one may have flushed the root collection away.
-    if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")
-    group = bloggers_group()
-    collection = Collection.objects.filter(name=BLOG_IMAGES_COLLECTION).first()
-    if collection is None:  # the group outlived its collection: grant it again
-        collection = Collection.get_first_root_node().add_child(name=BLOG_IMAGES_COLLECTION)
-        GroupCollectionPermission.objects.create(
-            group=group,
-            collection=collection,
-            permission=Permission.objects.get(
-                content_type__app_label="wagtailimages", codename="choose_image"
-            ),
-        )
-    get_image_model().objects.create(
-        collection=collection,
-        title="Copper pans",
-        file=ImageFile(io.BytesIO(_png()), name="pans.png"),
-        description="Copper pans on a wall",
-    )
     login("editor")
     page.goto(open_space.url)
-    page.get_by_role("button", name="Write a post").first.click()
-    page.wait_for_url("**/admin/pages/add/**")
-    page.fill("#id_title", "Pans are back")
-    _type_in_draftail(page, "body", "The copper pans are polished again.")
-    page.get_by_role("button", name="Choose an image").first.click()
-    page.get_by_role("link", name="Copper pans").first.click()
-    page.locator("[data-chooser-title]", has_text="Copper pans").first.wait_for()
+    page.get_by_role("link", name="Write a post").first.click()
+    page.wait_for_url("**/blogs/-/write/**")
+    page.fill("input[name=title]", "Pans are back")
+    _type_at_the_end(page, "The copper pans are polished again.")
+    _paste_image(page, "pans.png", _png())
+    page.get_by_label("Alternative text for people who cannot see the image").fill("Copper pans")
+    page.get_by_role("button", name="Insert").click()
+    page.locator(".richtext-content img").wait_for()
     shoot(page, "blog-editor")
-    _publish_in_wagtail(page)
+    page.get_by_role("button", name="Publish", exact=True).click()
+    page.wait_for_url(re.compile(r"/spaces/.+/blog/.+/$"))
     page.goto("/")
     page.get_by_role("link", name="Pans are back").first.wait_for()
     shoot(page, "blog-on-home")
@@ -157,16 +119,20 @@ def test_an_editor_creates_and_edits_a_wiki_page_then_compares_and_restores_a_ve
     page.goto(f"/wiki/{open_space.pk}/new/")
     page.fill("input[name=title]", "Fridge rules")
     page.locator("input[name=template]").first.check()
-    page.get_by_role("button", name="Create and edit").click()
-    page.wait_for_url("**/admin/pages/*/edit/")
-    _type_in_draftail(page, "body", "Label your food.")
-    shoot(page, "wiki-editor")
-    _publish_in_wagtail(page)
+    shoot(page, "wiki-new-page")
+    page.get_by_role("button", name="Continue").click()
+    page.locator(".richtext-content").click()
+    page.keyboard.type("Label your food.")
+    page.get_by_role("button", name="Publish").click()
+    page.wait_for_url("**/spaces/open-kitchen/fridge-rules/")
     wiki = WikiPage.objects.get(title="Fridge rules")
     assert "Label your food." in wiki.body
-    page.goto(f"/admin/pages/{wiki.pk}/edit/")
-    _type_in_draftail(page, "body", " Clean on Fridays.")
-    _publish_in_wagtail(page)
+    page.get_by_role("link", name="Edit", exact=True).click()
+    page.locator(".richtext-content").click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type(" Clean on Fridays.")
+    page.get_by_role("button", name="Publish").click()
+    page.wait_for_url("**/spaces/open-kitchen/fridge-rules/")
 
     page.goto(f"/wiki/{wiki.pk}/history/")
     shoot(page, "wiki-history")

@@ -116,9 +116,17 @@ def test_what_a_place_does_not_allow_is_written_with_what_it_does():
     )
 
 
-def test_blog_bodies_have_no_fourth_level_heading_and_no_files():
+def test_blog_bodies_have_no_fourth_level_heading_but_keep_files():
     html = '<h4>Small</h4><p><a data-document-id="7" href="/d/7/x.pdf">x.pdf</a></p>'
-    assert to_storage(html, BODY_FEATURES) == "<p>Small</p><p>x.pdf</p>"
+    assert to_storage(html, BODY_FEATURES) == (
+        '<p>Small</p><p><a linktype="document" id="7">x.pdf</a></p>'
+    )
+
+
+def test_bodies_without_file_links_keep_a_dropped_file_as_its_name():
+    html = '<p><a data-document-id="7" href="/d/7/x.pdf">x.pdf</a></p>'
+    features = [name for name in BODY_FEATURES if name != "document-link"]
+    assert to_storage(html, features) == "<p>x.pdf</p>"
 
 
 def test_pasted_top_and_bottom_headings_take_the_nearest_allowed_level():

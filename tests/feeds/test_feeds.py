@@ -292,6 +292,21 @@ def test_a_new_post_changes_the_etag(content, open_blog, editor, reader, client_
     assert response["ETag"] != etag
 
 
+def test_the_subscriptions_page_offers_a_tag_from_its_publish_to_its_unpublish(
+    open_blog, editor, reader, client_for
+):
+    from tests.factories import make_blog_post
+
+    client = client_for(reader)
+    post = make_blog_post(open_blog, "Stew", author=editor)
+    assert "/feeds/tags/stew" not in client.get("/feeds/").content.decode()
+    post.tags.add("stew")
+    post.save_revision(user=editor).publish(user=editor, skip_permission_checks=True)
+    assert "/feeds/tags/stew" in client.get("/feeds/").content.decode()
+    post.unpublish(user=editor)
+    assert "/feeds/tags/stew" not in client.get("/feeds/").content.decode()
+
+
 def test_two_users_never_share_an_etag_or_a_shared_cache_entry(
     content, reader, outsider, client_for
 ):

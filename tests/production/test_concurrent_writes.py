@@ -49,7 +49,7 @@ WRITER = textwrap.dedent(
     from blogs.models import BlogPostPage
     from community.actions import follow
     from intranet.models import SpacePage
-    from wiki.actions import create_draft_page
+    from wiki.actions import create_page
 
     number, space_id, post_id, pages, comments = (int(arg) for arg in sys.argv[1:6])
     go = sys.argv[6]
@@ -63,7 +63,7 @@ WRITER = textwrap.dedent(
     follow(user, "space", space)
     for i in range(pages):
         title = f"Writer {number} page {i}"
-        page = create_draft_page(space, title=title, template_key="blank", user=user)
+        page = create_page(space, user=user, title=title, body="", edit_summary="", language="en")
         page.body = f"<p>zyxwconcurrent zyxwmark{number}x{i}</p>"
         page.save_revision(user=user).publish(user=user, skip_permission_checks=True)
         follow(user, "page", page)

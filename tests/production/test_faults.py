@@ -54,7 +54,7 @@ def test_pages_answer_a_clean_503_when_the_database_is_unreachable(run_productio
 
 
 def test_a_bug_still_answers_500_not_503(client_for, reader, site_tree):
-    with mock.patch("intranet.dashboard.dashboard_for", side_effect=ValueError("a bug")):
+    with mock.patch("home.models.dashboard_for", side_effect=ValueError("a bug")):
         client = client_for(reader)
         client.raise_request_exception = False
         response = client.get("/")
@@ -112,7 +112,7 @@ def test_the_site_works_while_redis_is_down(client_for, reader, open_space):
 def test_a_missing_migration_is_a_500_not_a_database_outage(client_for, reader, site_tree):
     # "no such column" is an OperationalError too, but the database answers: a loud 500.
     error = OperationalError("no such column: wiki_wikipage.tags")
-    with mock.patch("intranet.dashboard.dashboard_for", side_effect=error):
+    with mock.patch("home.models.dashboard_for", side_effect=error):
         client = client_for(reader)
         client.raise_request_exception = False
         response = client.get("/")

@@ -162,4 +162,4 @@ def test_no_indexed_model_is_updated_by_modelsearch_inside_the_transaction():
         receivers = post_save._live_receivers(model)[0]
         assert modelsearch.signal_handlers.post_save_signal_handler not in receivers, model
         if getattr(model, "search_auto_update", True):
-            assert any(getattr(r, "__module__", "") == "search.index_queue" for r in receivers)
+            assert any(getattr(r, "__module__", "") == "search.receivers" for r in receivers)

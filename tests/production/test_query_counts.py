@@ -13,7 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from intranet.models import Role
 from tests.factories import UserFactory, make_blog_post, make_space, make_wiki_page
 
-MAX_QUERIES = 25
+# 26: the moderation entry of the menu asks once per person while its cache is cold.
+MAX_QUERIES = 26
 
 LIST_PAGES = [
     ("home", "/"),

@@ -6,8 +6,9 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, send_mail
 from django.core.management import call_command
+from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
@@ -67,6 +68,20 @@ def test_e_mail_is_queued_by_the_request_and_delivered_by_the_worker(transaction
     assert (sent.subject, sent.to, sent.body) == ("Digest", ["rita@example.com"], "Plain text")
     assert sent.alternatives[0][0] == "<p>HTML</p>"
     assert sent.attachments[0][:2] == ("report.pdf", b"%PDF-1.4 \x00\xff")
+
+
+@override_settings(TASKS=DATABASE_TASKS, EMAIL_BACKEND="intranet.tasks.TaskEmailBackend")
+def test_e_mail_is_queued_only_once_its_transaction_commits(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            send_mail("Never saved", "Body", None, ["rita@example.com"])
+            raise RuntimeError("the write fails")
+        with transaction.atomic():
+            send_mail("Saved", "Body", None, ["rita@example.com"])
+        assert not DBTaskResult.objects.exists(), "queued before the commit"
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == "intranet.tasks.deliver_email"
+    assert queued.args_kwargs["args"][0]["subject"] == "Saved"
 
 
 def claimed_task(worker: str, started_minutes_ago: int) -> DBTaskResult:

@@ -93,6 +93,33 @@ def test_a_profile_lists_posts_and_wiki_edits_the_viewer_may_see(
     assert "Zanzibar" not in as_outsider and "Quokka" not in as_outsider
 
 
+def test_a_kind_of_contribution_an_app_registers_is_counted_and_listed(
+    monkeypatch, client_for, employee, editor, open_space
+):
+    # Profiles know no content app: what a registered kind counts and lists is shown.
+    from intranet import contributions
+    from tests.factories import make_wiki_page
+
+    page = make_wiki_page(open_space, "Sourdough", author=employee)  # not among editor's edits
+    recipes = contributions.ContributionKind(
+        name="recipes",
+        order=5,
+        weight=1,
+        count_about=lambda viewer, query, words, people: {editor.pk: 2},
+        describe=lambda n, query: f"{n} recipes with {query}",
+        recent=lambda viewer, person, limit: [
+            contributions.Contribution(page, page.last_published_at)
+        ],
+        title="Recipes",
+        empty="No recipes.",
+    )
+    monkeypatch.setitem(contributions._kinds, "recipes", recipes)
+    assert hits(client_for(employee), "flour")["editor"] == "2 recipes with flour"
+    html = client_for(employee).get(reverse("profiles:detail", args=["editor"])).content.decode()
+    assert '<h2 id="recipes-heading">Recipes</h2>' in html
+    assert f'href="{page.url}">Sourdough</a>' in html
+
+
 def test_the_expert_finder_costs_the_same_queries_for_few_and_many_matching_pages(
     client_for, reader, editor, space_blogs, django_assert_max_num_queries
 ):

@@ -9,9 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from profiles.activity import wiki_edits_by
 from profiles.models import Profile
 from tests.factories import DepartmentFactory, UserFactory, make_wiki_page
+from wiki.contributions import edits_by
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +50,7 @@ def test_a_profile_costs_the_same_queries_with_more_edits(client_for, employee, 
 
 def test_wiki_edits_walk_the_persons_revisions_not_every_visible_page(employee, editor, open_space):
     make_wiki_page(open_space, "Recipe", author=editor)
-    queries = capture(lambda: wiki_edits_by(employee, editor))
+    queries = capture(lambda: edits_by(employee, editor, 10))
     revision_queries = [sql for sql in queries if "wagtailcore_revision" in sql]
     assert revision_queries
     assert not any("wiki_wikipage" in sql for sql in revision_queries)
@@ -65,13 +65,13 @@ def test_wiki_edits_skip_hidden_pages_beyond_the_first_batch(
     hidden = make_wiki_page(private_space, "Quokka treaty", author=editor)
     for _ in range(60):
         hidden.save_revision(user=editor).publish(user=editor, skip_permission_checks=True)
-    queries = capture(lambda: wiki_edits_by(outsider, editor))
-    edits = wiki_edits_by(outsider, editor)
-    assert [e["page"].pk for e in edits] == [visible[1].pk, visible[0].pk]
-    assert all(e["count"] == 1 for e in edits)
+    queries = capture(lambda: edits_by(outsider, editor, 10))
+    edits = edits_by(outsider, editor, 10)
+    assert [e.page.pk for e in edits] == [visible[1].pk, visible[0].pk]
+    assert all(e.edits == 1 for e in edits)
     assert len(queries) <= 6  # batches of 50, 100, ...: logarithmic, not one per page
     # A member sees the hidden page: its 50 newest edits fill the window.
-    assert [(e["page"].pk, e["count"]) for e in wiki_edits_by(reader, editor)] == [(hidden.pk, 50)]
+    assert [(e.page.pk, e.edits) for e in edits_by(reader, editor, 10)] == [(hidden.pk, 50)]
 
 
 def test_the_org_chart_is_rendered_once_for_everyone(client_for, employee, reader):

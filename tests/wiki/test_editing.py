@@ -1,5 +1,5 @@
-"""Editing through Wagtail's editor: the Edit button, new pages from templates, concurrent
-edits and oversized bodies."""
+"""Editing in the intranet's editor (the Edit button, new pages from templates, oversized
+bodies) and in Wagtail's editor, which site admins keep (concurrent publishes)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import pytest
 from django.urls import reverse
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
+from tests.factories import UserFactory
+from tests.wiki_editor.conftest import edit_form as in_place_form
 from wiki.models import WikiPage
 
 
@@ -37,13 +39,18 @@ def loaded_from(page) -> dict:
     }
 
 
+@pytest.fixture
+def second_admin(db):
+    return UserFactory(username="secondadmin", is_staff=True, is_superuser=True)
+
+
 @pytest.mark.django_db
-def test_editors_publish_through_wagtails_editor_with_an_edit_summary(
+def test_editors_publish_in_the_intranets_editor_with_an_edit_summary(
     client_for, open_page, editor
 ):
     response = client_for(editor).post(
-        reverse("wagtailadmin_pages:edit", args=[open_page.pk]),
-        editor_form(open_page, "<p>Clean on Mondays.</p>", "Monday now", **loaded_from(open_page)),
+        reverse("wiki:edit", args=[open_page.pk]),
+        in_place_form(open_page, "<p>Clean on Mondays.</p>", summary="Monday now"),
     )
 
     assert response.status_code == 302
@@ -54,15 +61,15 @@ def test_editors_publish_through_wagtails_editor_with_an_edit_summary(
 
 @pytest.mark.django_db
 def test_the_second_of_two_concurrent_publishes_is_kept_as_a_draft_with_a_message(
-    client_for, open_page, editor, moderator
+    client_for, open_page, site_admin, second_admin
 ):
     opened = loaded_from(open_page)  # both open the editor on the same revision
     url = reverse("wagtailadmin_pages:edit", args=[open_page.pk])
 
-    first = client_for(editor).post(
+    first = client_for(site_admin).post(
         url, editor_form(open_page, "<p>Editor text</p>", "first", **opened)
     )
-    second_client = client_for(moderator)
+    second_client = client_for(second_admin)
     second = second_client.post(
         url, editor_form(open_page, "<p>Moderator text</p>", "second", **opened)
     )
@@ -72,21 +79,23 @@ def test_the_second_of_two_concurrent_publishes_is_kept_as_a_draft_with_a_messag
     assert "Editor text" in open_page.body
     draft = open_page.latest_revision
     assert draft.pk != open_page.live_revision_id
-    assert draft.user == moderator
+    assert draft.user == second_admin
     assert "Moderator text" in draft.content["body"]
     page = second_client.get(url)
     assert "Someone else changed this page" in page.content.decode()
 
 
 @pytest.mark.django_db
-def test_a_publish_from_the_latest_revision_goes_through(client_for, open_page, editor, moderator):
+def test_a_publish_from_the_latest_revision_goes_through(
+    client_for, open_page, site_admin, second_admin
+):
     url = reverse("wagtailadmin_pages:edit", args=[open_page.pk])
-    client_for(editor).post(
+    client_for(site_admin).post(
         url, editor_form(open_page, "<p>One</p>", "1", **loaded_from(open_page))
     )
     open_page.refresh_from_db()
 
-    client_for(moderator).post(
+    client_for(second_admin).post(
         url, editor_form(open_page, "<p>Two</p>", "2", **loaded_from(open_page))
     )
 
@@ -99,8 +108,7 @@ def test_a_10_mb_body_is_refused_with_a_form_error(client_for, open_page, editor
     huge = "<p>" + "quokka " * (10 * 1024 * 1024 // 7) + "</p>"
 
     response = client_for(editor).post(
-        reverse("wagtailadmin_pages:edit", args=[open_page.pk]),
-        editor_form(open_page, huge, "huge", **loaded_from(open_page)),
+        reverse("wiki:edit", args=[open_page.pk]), in_place_form(open_page, huge, summary="huge")
     )
 
     assert response.status_code in (200, 400)
@@ -111,11 +119,12 @@ def test_a_10_mb_body_is_refused_with_a_form_error(client_for, open_page, editor
 
 
 @pytest.mark.django_db
-def test_the_edit_button_sends_editors_to_wagtails_editor(client_for, open_page, editor):
+def test_the_edit_button_opens_the_intranets_editor(client_for, open_page, editor):
     response = client_for(editor).get(reverse("wiki:edit", args=[open_page.pk]))
 
-    assert response.status_code == 302
-    assert response.url == reverse("wagtailadmin_pages:edit", args=[open_page.pk])
+    assert response.status_code == 200
+    assert 'name="body"' in response.content.decode()
+    assert "/admin/" not in response.content.decode()
 
 
 @pytest.mark.django_db
@@ -135,21 +144,25 @@ def test_outsiders_get_404_from_edit_of_members_only_pages(client_for, private_p
 
 
 @pytest.mark.django_db
-def test_edit_refuses_post(client_for, open_page, editor):
-    assert client_for(editor).post(reverse("wiki:edit", args=[open_page.pk])).status_code == 405
+def test_edit_refuses_put(client_for, open_page, editor):
+    assert client_for(editor).put(reverse("wiki:edit", args=[open_page.pk])).status_code == 405
 
 
 @pytest.mark.django_db
 def test_editors_start_a_page_from_the_meeting_notes_template(client_for, open_space, editor):
-    response = client_for(editor).post(
-        reverse("wiki:new", args=[open_space.pk]),
-        {"title": "Team meeting 3 May", "template": "meeting-notes"},
-    )
+    client = client_for(editor)
+    url = reverse("wiki:new", args=[open_space.pk])
+    title = "Team meeting 3 May"
+    opened = client.get(url, {"title": title, "template": "meeting-notes"})
+    assert not WikiPage.objects.exists()
 
-    page = WikiPage.objects.get(title="Team meeting 3 May")
+    body = opened.context["form"]["body"].value()
+    response = client.post(url, {"title": title, "body": body, "edit_summary": ""})
+
+    page = WikiPage.objects.get(title=title)
     assert response.status_code == 302
-    assert response.url == reverse("wagtailadmin_pages:edit", args=[page.pk])
-    assert page.live is False
+    assert response.url == page.url
+    assert page.live is True
     assert "Agenda" in page.body
     assert page.get_parent().pk == open_space.pk
     assert page.space_id == open_space.pk
