@@ -23,6 +23,7 @@ from blogs.forms import PostForm
 from blogs.models import BlogIndexPage, BlogPostPage
 from intranet.access import can_write_in_space, get_page_for_user
 from intranet.cache import cached_for_view
+from intranet.gates import behind_write_gates
 from intranet.models import SpacePage
 from intranet.ratelimit import RateLimited
 
@@ -40,6 +41,7 @@ def get_post_to_edit(user, post_id: int) -> BlogPostPage:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@behind_write_gates
 def write(request: HttpRequest) -> HttpResponse:
     """A new post, in the writer's blog (made on first save) or a space they may write in."""
     user = request.user
@@ -67,6 +69,7 @@ def write(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@behind_write_gates
 def edit(request: HttpRequest, post_id: int) -> HttpResponse:
     """Change a post: its author, the space's moderators and site admins."""
     post = get_post_to_edit(request.user, post_id)

@@ -43,12 +43,6 @@ class ReactionForm(forms.Form):
     kind = forms.ChoiceField(choices=Reaction.Kind.choices)
 
 
-class WriteForm(forms.Form):
-    """Where to write: the personal blog (no space) or a space's blog."""
-
-    space = forms.SlugField(required=False)
-
-
 def spaces_to_write_in(user) -> QuerySet[SpacePage]:
     """The spaces whose blog `user` may write in (`can_write_in_space` for each one, as
     one query for the composer's list), by title."""

@@ -8,19 +8,17 @@ plain form post with a redirect back to the post, and the post page's script
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from blogs import actions
-from blogs.forms import CommentForm, ReactionForm, WriteForm
+from blogs.forms import CommentForm, ReactionForm
 from blogs.models import BlogPostPage, Comment, Reaction, comment_max_length
-from intranet.access import can_write_in_space, get_page_for_user
+from intranet.access import get_page_for_user
 from intranet.fragments import render_fragment, wants_fragment
 from intranet.gates import closed_gate
-from intranet.models import SpacePage
 from intranet.ratelimit import RateLimited
 
 
@@ -59,23 +57,6 @@ def render_comment(request: HttpRequest, comment: Comment, post: BlogPostPage) -
         "is_reply": comment.parent_id is not None,
     }
     return render_fragment(request, "blogs/includes/comment.html", context)
-
-
-@require_POST
-def write(request: HttpRequest) -> HttpResponse:
-    """Open the editor for a new post, making the personal or space blog on first use."""
-    form = WriteForm(request.POST)
-    if not form.is_valid():
-        return HttpResponse(_("Unknown space."), status=400)
-    slug = form.cleaned_data["space"]
-    if slug:
-        space = get_page_for_user(request.user, SpacePage.objects.all(), slug=slug)
-        if not can_write_in_space(request.user, space):
-            raise PermissionDenied(_("Only this space's editors write in its blog."))
-        blog = actions.ensure_space_blog(space, actor=request.user)
-    else:
-        blog = actions.start_personal_blog(request.user)
-    return redirect(blog.add_post_url)
 
 
 @require_POST

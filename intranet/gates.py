@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 from typing import Any
+
+from django.http import HttpResponseRedirect
 
 
 @dataclass(frozen=True)
@@ -41,3 +44,17 @@ def closed_gate(user, next_url: str) -> Gate | None:
         if closed is not None:
             return closed
     return None
+
+
+def behind_write_gates(view):
+    """A writing page (composer, editor) sends a person whose gate is closed to where they
+    can open it, and from there back to the page they asked for."""
+
+    @wraps(view)
+    def gated(request, *args, **kwargs):
+        gate = closed_gate(request.user, request.get_full_path())
+        if gate is not None:
+            return HttpResponseRedirect(gate.url)
+        return view(request, *args, **kwargs)
+
+    return gated

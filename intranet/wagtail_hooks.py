@@ -1,6 +1,9 @@
 from django.http import Http404
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.views.home import sprite
+from wagtail.admin.views.i18n import localized_js_catalog
 
 from intranet.access import can_view, visibility_filter
 
@@ -22,6 +25,17 @@ def readable_in_admin(pages, request):
     if request.GET.get("q"):
         return pages.filter(pk__in=list(readable.values_list("pk", flat=True)))
     return readable
+
+
+@hooks.register("register_admin_urls")
+def admin_assets_for_admins_only() -> list:
+    """Wagtail serves its icon sprite and script translations to anyone, for its own login
+    page; ours is allauth's. Registered here, before Wagtail's own, they answer only people
+    with admin access, like every other /admin/ address."""
+    return [
+        path("sprite/", sprite, name="wagtailadmin_sprite"),
+        path("jsi18n/", localized_js_catalog, name="wagtailadmin_javascript_catalog"),
+    ]
 
 
 @hooks.register("construct_explorer_page_queryset")

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from wagtail.models import Page
 
 from intranet.access import get_page_for_user
+from intranet.gates import behind_write_gates
 from intranet.models import SpacePage
 from intranet.ratelimit import RateLimited, check_rate
 from intranet.richtext import PageUrls
@@ -222,6 +223,7 @@ def _landing(saved: actions.Saved, fallback: Page) -> str:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@behind_write_gates
 def edit(request: HttpRequest, page_id: int) -> HttpResponse:
     """The page in the intranet's editor; publishing lands on the page."""
     page = get_wiki_page_for_user(request.user, page_id)
@@ -286,6 +288,7 @@ def get_parent_for_user(user, parent_id: int) -> WikiPage | SpacePage:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@behind_write_gates
 def new_page(request: HttpRequest, parent_id: int) -> HttpResponse:
     """First a title and a template, then the editor. The page is made when it is
     published: whoever cancels leaves nothing behind."""

@@ -70,12 +70,17 @@ def site_urls(private_space, editor):
     return urls
 
 
-def test_every_post_endpoint_refuses_a_request_without_a_csrf_token(site_urls, editor):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(editor)
+def test_every_post_endpoint_refuses_a_request_without_a_csrf_token(site_urls, editor, site_admin):
+    """As an editor, and the admin's addresses as a site admin, the only people who get past
+    its access check (everyone else is sent to log in before any view runs)."""
+    clients = {}
+    for name, user in (("site", editor), ("admin", site_admin)):
+        clients[name] = Client(enforce_csrf_checks=True)
+        clients[name].force_login(user)
     assert len(site_urls) > 60, "the resolver walk should find the site's routes"
     accepted = []
     for url in site_urls:
+        client = clients["admin" if url.startswith("/admin/") else "site"]
         response = client.post(url, {"text": "hello", "next": "/"})
         if response.status_code == 405:
             continue  # takes no POST at all (the file views), so nothing to forge

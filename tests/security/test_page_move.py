@@ -104,12 +104,12 @@ def test_a_failed_move_leaves_every_copy_of_the_space_as_it_was(
 ):
     # The space is rewritten inside the move's transaction: if anything in it fails, the
     # page stays where it was, with its space, and nothing half-moved is left behind.
-    from community import signal_handlers
+    from community import receivers
 
     def broken(**kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(signal_handlers, "rewrite_space_of_rows", broken)
+    monkeypatch.setattr(receivers, "rewrite_space_of_rows", broken)
     with pytest.raises(RuntimeError):
         handbook.move(private_space, pos="last-child", user=site_admin)
     handbook.refresh_from_db()
@@ -284,14 +284,12 @@ def test_with_a_task_worker_the_subtree_is_reindexed_by_the_worker(
     from django.test import override_settings
     from django_tasks_db.models import DBTaskResult
 
-    from intranet.signal_handlers import reindex_descendants
+    from intranet.moves import reindex_descendants
 
     with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
         with django_capture_on_commit_callbacks(execute=True):
             handbook.move(private_space, pos="last-child", user=site_admin)
-        queued = DBTaskResult.objects.filter(
-            task_path="intranet.signal_handlers.reindex_descendants"
-        )
+        queued = DBTaskResult.objects.filter(task_path="intranet.moves.reindex_descendants")
         assert [task.args_kwargs["args"] for task in queued] == [[handbook.pk]]
         assert search_content(outsider, WORD).total == 2, "nothing written before the worker"
         # The worker's turn: every queued index task (the moved page's own one included).
