@@ -15,7 +15,8 @@ from tests.factories import UserFactory, make_blog_post
 # template's notification count, the Wagtail userbar...). Issue 9's target is 25; a cold
 # listing cache (the first reader after a change) adds the count and the tag counts.
 LISTING_BUDGET = 25
-LISTING_COLD_BUDGET = 28
+# +1 since the header shows the reader's photo and the moderation menu asks once per person.
+LISTING_COLD_BUDGET = 29
 POST_BUDGET = 29
 
 
