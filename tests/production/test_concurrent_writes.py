@@ -63,7 +63,8 @@ WRITER = textwrap.dedent(
     follow(user, "space", space)
     for i in range(pages):
         title = f"Writer {number} page {i}"
-        page = create_page(space, user=user, title=title, body="", edit_summary="", language="en")
+        saved = create_page(space, user=user, title=title, body="", edit_summary="", language="en")
+        page = saved.page
         page.body = f"<p>zyxwconcurrent zyxwmark{number}x{i}</p>"
         page.save_revision(user=user).publish(user=user, skip_permission_checks=True)
         follow(user, "page", page)
