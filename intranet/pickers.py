@@ -203,7 +203,9 @@ class PersonInput(forms.TextInput):
 
     @staticmethod
     def _names_of(value: str | None) -> dict[str, str]:
-        usernames = [part.strip() for part in (value or "").split(",") if part.strip()]
+        # The redisplayed value is what was typed, NULs included: PostgreSQL refuses those.
+        typed = str(value or "").replace("\x00", "")
+        usernames = [part.strip() for part in typed.split(",") if part.strip()]
         if not usernames:
             return {}
         people = get_user_model().objects.filter(username__in=usernames[:50], is_active=True)

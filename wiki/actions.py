@@ -103,7 +103,9 @@ def save_page(
         # The page's row lock makes two saves of one page take turns: the second one
         # always sees the first one's revision.
         page = (
-            WikiPage.objects.select_for_update().select_related("latest_revision").get(pk=page.pk)
+            WikiPage.objects.select_for_update(of=("self",))
+            .select_related("latest_revision")
+            .get(pk=page.pk)
         )
         latest = page.latest_revision
         merged_with = ""
