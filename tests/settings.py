@@ -38,3 +38,12 @@ INSTALLED_APPS = [*INSTALLED_APPS, "modelsearch.test.testapp"]  # noqa: F405
 MIGRATION_MODULES = {"searchtests": "tests.search.searchtests_migrations"}
 # --- end search block ---
 (_TMP / "static").mkdir(exist_ok=True)
+
+# Transactional tests empty the database quickly (tests/testdb): the same backends, whose
+# flush keeps content types and permissions, and the `flush` command that then skips
+# post_migrate.
+INSTALLED_APPS = ["tests.testdb", *INSTALLED_APPS]
+DATABASES["default"]["ENGINE"] = {
+    "django.db.backends.postgresql": "tests.testdb.postgresql",
+    "django.db.backends.sqlite3": "tests.testdb.sqlite3",
+}[DATABASES["default"]["ENGINE"]]
