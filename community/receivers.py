@@ -9,10 +9,12 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
+from django.db.models.fields.json import KeyTextTransform
 from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 from django.utils.translation import gettext_lazy, gettext_noop
-from wagtail.models import GroupApprovalTask, Page, TaskState, WorkflowState
+from wagtail.models import GroupApprovalTask, Page, PageLogEntry, TaskState, WorkflowState
+from wagtail.rich_text import get_text_for_indexing
 from wagtail.signals import (
     page_published,
     task_submitted,
@@ -50,6 +52,9 @@ def on_page_published(sender, instance, revision=None, **kwargs) -> None:
     page = instance.specific
     actor = getattr(revision, "user", None) or page.owner
     name = _display(actor)
+    # A page scheduled to go live later is announced again when it does: mentions wait.
+    if isinstance(page, BlogPostPage | WikiPage) and page.live:
+        notify_body_mentions(page, actor, once_per_page=isinstance(page, BlogPostPage))
     if isinstance(page, BlogPostPage):
         if Activity.objects.filter(kind=Activity.Kind.POST, page=page).exists():
             return
@@ -85,6 +90,43 @@ def on_page_published(sender, instance, revision=None, **kwargs) -> None:
                 text=WIKI_PAGE_EDITED,
                 params={"name": name, "title": page.title},
             )
+
+
+def notify_body_mentions(page, actor, *, once_per_page: bool) -> None:
+    """Tell the colleagues @mentioned in the body `page` has just published, when their
+    mention is new. A post tells each person once: new means in no body it published
+    before. A wiki page is a living document whose edits are each announced: new means not
+    in the body it published last. `notify` leaves out the author and anyone who may not
+    see the page."""
+    from blogs.models import MENTION, users_mentioned_in
+
+    mentioned = users_mentioned_in(get_text_for_indexing(page.body or ""))
+    if not mentioned:
+        return
+    before = set()
+    for body in _published_bodies(page, latest_only=not once_per_page):
+        before.update(MENTION.findall(get_text_for_indexing(body or "")))
+    actions.notify(
+        [user for user in mentioned if user.username not in before],
+        Notification.Kind.MENTION,
+        actor=actor,
+        page=page,
+        text=MENTIONED,
+        params={"name": _display(actor), "title": page.title},
+    )
+
+
+def _published_bodies(page, *, latest_only: bool) -> list[str]:
+    """The bodies `page` published before, newest first, read from the publish log (as
+    wiki history is). Wagtail writes a publish's log entry after sending `page_published`,
+    so the publish being announced is not among them."""
+    bodies = (
+        PageLogEntry.objects.filter(page=page, action="wagtail.publish", revision__isnull=False)
+        .order_by("-timestamp", "-pk")
+        .annotate(body=KeyTextTransform("body", "revision__content"))
+        .values_list("body", flat=True)
+    )
+    return list(bodies[:1] if latest_only else bodies)
 
 
 def _display(user) -> str:
