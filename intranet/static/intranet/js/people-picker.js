@@ -6,6 +6,7 @@
 // - a textarea with data-mention (a comment): typing "@" and the start of a name offers
 //   colleagues, and choosing one writes "@username " where the name was typed. Without
 //   JavaScript one types the username.
+// Boxes put in the page later (by intranet/js/enhance.js) are enhanced as they arrive.
 (function () {
   "use strict";
   if (!window.fetch || !document.querySelector || window.intranetPeoplePicker) return;
@@ -280,6 +281,25 @@
     );
   }
 
-  document.querySelectorAll("input[data-person-picker]").forEach(enhanceInput);
-  document.querySelectorAll("textarea[data-person-picker][data-mention]").forEach(enhanceTextarea);
+  // Every box in `root` (the element itself included) not enhanced yet; each box once.
+  function enhanceWithin(root) {
+    if (!root.querySelectorAll) return; // text, comments
+    const boxes = Array.prototype.slice.call(root.querySelectorAll("[data-person-picker]"));
+    if (root.matches("[data-person-picker]")) boxes.unshift(root);
+    boxes.forEach(function (box) {
+      if (box.dataset.personPickerReady) return;
+      box.dataset.personPickerReady = "true";
+      if (box.tagName === "INPUT") enhanceInput(box);
+      else if (box.tagName === "TEXTAREA" && box.hasAttribute("data-mention")) enhanceTextarea(box);
+    });
+  }
+
+  enhanceWithin(document.body);
+  // Boxes can arrive later: a comment added without a page load (enhance.js) brings its
+  // reply box. They are enhanced as they are put in the page.
+  if (window.MutationObserver) {
+    new MutationObserver(function (records) {
+      records.forEach(function (record) { record.addedNodes.forEach(enhanceWithin); });
+    }).observe(document.body, { childList: true, subtree: true });
+  }
 })();
