@@ -1,7 +1,7 @@
-"""The composer in Chromium, as a new employee: join an open space, write a post with a
-pasted image and publish it, counting clicks (typing is not counted) and never touching
-/admin/. Screenshots of the composer at desktop and phone width go to
-test-artifacts/screenshots/."""
+"""The composer in Chromium, as a new employee, in English and in German, at desktop and
+phone width: join an open space, write a post with a pasted image and publish it, counting
+clicks (typing is not counted) and never touching /admin/. Screenshots named by language
+and width go to test-artifacts/screenshots/."""
 
 from __future__ import annotations
 
@@ -12,23 +12,26 @@ import pytest
 
 from blogs.models import BlogPostPage
 from tests.blogs.conftest import png_bytes
+from tests.browser import AT_EVERY_WIDTH, IN_EVERY_LANGUAGE, assert_fits_width, assert_language
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 800}
 MAX_CLICKS = 8
-
-
-class Clicks:
-    """Counts the clicks a flow needs; every click in the flow goes through `on`."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    def on(self, locator) -> None:
-        self.count += 1
-        locator.click()
+# What the new employee writes, in the language they work in.
+POSTS = {
+    "en": {
+        "title": "My first week in the kitchen",
+        "text": "Thanks for the warm welcome! Here is my station:",
+        "alt": "My cooking station with copper pans",
+        "tags": ["kitchen", "welcome"],
+    },
+    "de": {
+        "title": "Meine erste Woche in der Küche",
+        "text": "Danke für den herzlichen Empfang! Hier ist mein Arbeitsplatz:",
+        "alt": "Mein Kochplatz mit Kupferpfannen",
+        "tags": ["küche", "willkommen"],
+    },
+}
 
 
 def _paste_image(page, name: str, data: bytes) -> None:
@@ -64,52 +67,59 @@ def admin_requests(page):
     return seen
 
 
-@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@IN_EVERY_LANGUAGE
+@AT_EVERY_WIDTH
 def test_a_new_employee_joins_a_space_and_publishes_a_post_with_a_pasted_image(
-    page, login, shoot, newcomer, open_space, admin_requests, viewport
+    page, login, shoot, words, click, newcomer, open_space, admin_requests, language, variant
 ):
-    name = "desktop" if viewport is DESKTOP else "phone"
-    page.set_viewport_size(viewport)
+    post = POSTS[language]
     login("nora")
     page.goto(open_space.url)
-    clicks = Clicks()
+    assert_language(page, language)
 
-    clicks.on(page.get_by_role("button", name="Join space"))
-    write = page.locator(".space-hero").get_by_role("link", name="Write a post")
+    click(page.get_by_role("button", name=words("Join space")))
+    write = page.locator(".space-hero").get_by_role("link", name=words("Write a post"))
     write.wait_for()
     # Above the fold of the space page, at desktop and phone width.
-    assert write.bounding_box()["y"] + write.bounding_box()["height"] <= viewport["height"]
-    shoot(page, f"compose-space-{name}")
-    clicks.on(write)
+    box = write.bounding_box()
+    assert box["y"] + box["height"] <= page.viewport_size["height"]
+    assert_fits_width(page)
+    shoot(page, f"compose-space-{variant}")
+    click(write)
     page.wait_for_url(f"**/blogs/-/write/?space={open_space.slug}")
     page.locator(".richtext-content").wait_for()
     assert page.locator(f"select[name=space] option[value={open_space.slug}]").evaluate(
         "option => option.selected"
     )
-    shoot(page, f"compose-{name}")
+    assert_language(page, language)
+    assert_fits_width(page)
+    shoot(page, f"compose-{variant}")
 
     # The title has the focus: no click needed to start typing.
     assert page.evaluate("document.activeElement.name") == "title"
-    page.keyboard.type("My first week in the kitchen")
-    clicks.on(page.locator(".richtext-content"))
-    page.keyboard.type("Thanks for the warm welcome! Here is my station:")
+    page.keyboard.type(post["title"])
+    click(page.locator(".richtext-content"))
+    page.keyboard.type(post["text"])
     _paste_image(page, "station.png", png_bytes(640, 320, (200, 120, 40)))
-    alt = page.get_by_label("Alternative text for people who cannot see the image")
-    alt.fill("My cooking station with copper pans")
-    clicks.on(page.get_by_role("button", name="Insert"))
+    page.get_by_label(words("Alternative text for people who cannot see the image")).fill(
+        post["alt"]
+    )
+    click(page.get_by_role("button", name=words("Insert")))
     page.locator(".richtext-content img").wait_for()
-    page.locator("input[name=tags]").fill("welcome, kitchen")
+    page.locator("input[name=tags]").fill(", ".join(post["tags"]))
     page.evaluate("window.scrollTo(0, 0)")
-    shoot(page, f"compose-filled-{name}")
-    clicks.on(page.get_by_role("button", name="Publish", exact=True))
+    shoot(page, f"compose-filled-{variant}")
+    click(page.get_by_role("button", name=words("Publish"), exact=True))
 
-    post = BlogPostPage.objects.get(title="My first week in the kitchen")
-    page.wait_for_url(f"**{post.url}")
-    page.locator("article img[alt='My cooking station with copper pans']").wait_for()
-    shoot(page, f"compose-published-{name}")
-    assert post.live and post.space_id == open_space.pk and post.owner == newcomer
-    assert '<embed embedtype="image"' in post.body
-    assert sorted(post.tags.names()) == ["kitchen", "welcome"]
-    assert clicks.count <= MAX_CLICKS, clicks.count
+    published = BlogPostPage.objects.get(title=post["title"])
+    page.wait_for_url(f"**{published.url}")
+    page.locator("article").get_by_role("img", name=post["alt"]).wait_for()
+    assert_language(page, language)
+    shoot(page, f"compose-published-{variant}")
+    assert published.live and published.space_id == open_space.pk
+    assert published.owner == newcomer and published.language == language
+    assert '<embed embedtype="image"' in published.body
+    assert sorted(published.tags.names()) == post["tags"]
+    assert click.count <= MAX_CLICKS, click.count
     assert admin_requests == []
     assert not page.js_errors

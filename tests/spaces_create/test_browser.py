@@ -1,15 +1,25 @@
-"""In a browser: a new employee creates a members-only space from home and invites a
-colleague by name, in at most 8 clicks (typing not counted), never on an /admin/ address.
-Screenshots at desktop and phone width go to test-artifacts/screenshots/."""
+"""In a browser, in English and in German, at desktop and phone width: a new employee
+creates a members-only space from home and invites a colleague by name, in at most 8 clicks
+(typing not counted), never on an /admin/ address; the colleague reads the news in their own
+language. Screenshots named by language and width go to test-artifacts/screenshots/."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
+from django.utils import translation
 
 from community.models import Notification
+from community.receivers import MEMBER_ADDED
 from intranet.models import Role, SpacePage
+from tests.browser import (
+    AT_EVERY_WIDTH,
+    IN_EVERY_LANGUAGE,
+    PHONE,
+    assert_fits_width,
+    assert_language,
+)
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -17,73 +27,79 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 MAX_CLICKS = 8
 
 
+def now_has_role(language: str, name: str, role: Role) -> str:
+    """The members page's confirmation for one person, in `language`."""
+    with translation.override(language):
+        message = translation.ngettext(
+            "%(names)s is now %(role)s.", "%(names)s are now %(role)s.", 1
+        )
+        return message % {"names": name, "role": role.label}
+
+
+@IN_EVERY_LANGUAGE
+@AT_EVERY_WIDTH
 def test_a_new_employee_creates_a_members_only_space_and_invites_a_colleague(
-    page, login, shoot, site_tree, emma
+    page, login, shoot, words, click, client_for, site_tree, emma, ben, language, variant
 ):
+    # The colleague speaks the other language: the news reaches them in theirs.
+    colleague, their_language = (ben, "en") if language == "de" else (emma, "de")
     newbie = UserFactory(username="newbie", first_name="Nina", last_name="Neu")
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
-    clicks = 0
-
-    def click(locator) -> None:
-        nonlocal clicks
-        clicks += 1
-        locator.click()
 
     login("newbie")
     page.goto("/")
-    click(page.get_by_role("link", name="Create space"))
+    assert_language(page, language)
+    click(page.get_by_role("link", name=words("Create space")))
     page.wait_for_url("**/spaces/new/")
-    page.get_by_label("Name").fill("Coffee Club")
-    page.get_by_label("Description").fill("Beans, brewing and the machine on floor 3.")
-    click(page.get_by_label(re.compile("Members only")))
-    shoot(page, "space-create-desktop")
-    click(page.get_by_role("button", name="Create space"))
+    page.get_by_label(words("Name")).fill("Coffee Club")
+    page.get_by_label(words("Description")).fill("Beans, brewing and the machine on floor 3.")
+    click(page.get_by_label(words("Members only: invisible to everyone else")))
+    assert_language(page, language)
+    assert_fits_width(page)
+    page.evaluate("window.scrollTo(0, 0)")  # the sticky header, where it belongs
+    shoot(page, f"space-create-{variant}")
+    click(page.get_by_role("button", name=words("Create space")))
     page.wait_for_url("**/spaces/coffee-club/")
     space = SpacePage.objects.get(slug="coffee-club")
     assert space.is_members_only and space.role_of(newbie) == Role.ADMIN
-    shoot(page, "space-new-desktop")
+    assert_fits_width(page)
+    shoot(page, f"space-new-{variant}")
 
-    click(page.get_by_role("link", name="Invite colleagues"))
+    click(page.get_by_role("link", name=words("Invite colleagues")))
     page.wait_for_url("**/spaces/coffee-club/members/#invite")
-    invite = page.get_by_role("combobox", name="Colleagues")
-    invite.press_sequentially("Emma")
-    click(page.get_by_role("option", name=re.compile("Emma Wagner")))
-    click(page.get_by_role("button", name="Add to space"))
+    invite = page.get_by_role("combobox", name=words("Colleagues"))
+    invite.press_sequentially(colleague.first_name)
+    click(page.get_by_role("option", name=re.compile(colleague.get_full_name())))
+    click(page.get_by_role("button", name=words("Add to space")))
     page.wait_for_url("**/spaces/coffee-club/members/")
-    page.get_by_text("Emma Wagner is now Editor.").wait_for()
-    shoot(page, "space-invited-desktop")
+    page.get_by_text(now_has_role(language, colleague.get_full_name(), Role.EDITOR)).wait_for()
+    assert_language(page, language)
+    assert_fits_width(page)
+    shoot(page, f"space-invited-{variant}")
 
-    assert space.role_of(emma) == Role.EDITOR
-    assert Notification.objects.filter(recipient=emma, kind="membership", space=space).exists()
-    assert clicks <= MAX_CLICKS, clicks
+    assert space.role_of(colleague) == Role.EDITOR
+    assert Notification.objects.filter(recipient=colleague, kind="membership", space=space)
+    with translation.override(their_language):
+        news = translation.gettext(MEMBER_ADDED) % {
+            "name": "Nina Neu",
+            "space": "Coffee Club",
+            "role": Role.EDITOR.label,
+        }
+    assert news in client_for(colleague).get("/notifications/").content.decode()
+    assert click.count <= MAX_CLICKS, click.count
     assert not [url for url in requests if "/admin/" in url]
     assert not page.js_errors
 
-    page.set_viewport_size({"width": 390, "height": 844})
-    for path, name in (
-        ("/spaces/new/", "space-create-phone"),
-        (space.url, "space-new-phone"),
-        (f"{space.url}members/", "space-invited-phone"),
-    ):
-        page.goto(path)
-        shoot(page, name)
-        # The page's own content fits the phone (the site header is base.html's).
-        right = page.evaluate(
-            "Math.max(...[...document.querySelectorAll('main *')]"
-            ".map(e => e.getBoundingClientRect().right))"
-        )
-        assert right <= 390, (path, right)
 
-
-def test_a_reader_asks_to_write_from_the_space_page(page, login, shoot, reader, open_space):
+def test_a_reader_asks_to_write_from_the_space_page(page, login, shoot, words, reader, open_space):
     login("reader")
     page.goto(open_space.url)
-    page.get_by_role("button", name="Ask to write here").click()
-    page.get_by_text("Your request was sent to the space's moderators.").wait_for()
-    assert page.get_by_text("Write access requested").is_visible()
-    shoot(page, "space-write-access-desktop")
-    page.set_viewport_size({"width": 390, "height": 844})
-    shoot(page, "space-write-access-phone")
+    page.get_by_role("button", name=words("Ask to write here")).click()
+    page.get_by_text(words("Your request was sent to the space's moderators.")).wait_for()
+    assert page.get_by_text(words("Write access requested")).is_visible()
+    shoot(page, "space-write-access-en-desktop")
+    page.set_viewport_size(PHONE)
+    shoot(page, "space-write-access-en-phone")
     assert open_space.join_requests.get(user=reader).role == Role.EDITOR
     assert not page.js_errors
