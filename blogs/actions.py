@@ -67,7 +67,7 @@ def bloggers_group() -> Group:
     collection. No admin access: writing happens in the intranet's own pages."""
     group, created = Group.objects.get_or_create(name=BLOGGERS_GROUP)
     if created:
-        root = Collection.get_first_root_node()
+        root = Collection.get_first_root_node() or Collection.add_root(name="Root")
         collection = root.get_children().filter(name=BLOG_IMAGES_COLLECTION).first()
         if collection is None:
             collection = root.add_child(name=BLOG_IMAGES_COLLECTION)
