@@ -18,6 +18,21 @@ language (it takes no position then), else stem it with each language's
 Snowball stemmer. A few German stop words are English nouns ("war", "man");
 those are kept and stemmed only as English.
 
+German words get two more kinds of terms at the same position, in German and
+unmarked text and in queries (never in English text):
+
+- Umlauts typed as ae/oe/ue: a word spelt that way ("Maerkte", "uebernahme")
+  is also indexed as spelt with the umlaut ("Märkte" → "markt"), so the two
+  spellings meet in both directions. The word keeps its own terms too, so words
+  with a genuine "ue" ("aktuell", "Duell") still find themselves; after a vowel
+  or "q" ("neue", "Bauer", "Quelle") it is never read as an umlaut.
+- Compounds: the parts of a compound ("Krisenkommunikation" → "Krisen",
+  "Kommunikation"), from the CharSplit n-gram model of German word beginnings,
+  middles and ends (the `split-words` package), when the model is confident
+  and each part has at least four letters. So "Krise" finds
+  "Krisenkommunikation", and the query "Callcenter" (looked up under its parts
+  too) finds "Call Center".
+
 Autocomplete fields use edge n-grams of the folded, unstemmed words instead,
 because what people type is a prefix of the word, not of its stem ("learni" is
 a prefix of "learning" but not of the stem "learn").
@@ -25,10 +40,19 @@ a prefix of "learning" but not of the stem "learn").
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
+import tempfile
+from array import array
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
-from functools import cache
+from functools import cache, lru_cache
+from importlib.resources import files
+from pathlib import Path
 
+import split_words
 from whoosh.analysis import Analyzer, Token
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 from whoosh.support.charset import accent_map
@@ -94,28 +118,23 @@ _STEMMERS: dict[str, Callable[[str], str]] = {
     "de": german_stem,
 }
 
-# Stems are cached per process: an intranet's vocabulary is small, and
-# stemming is most of the cost of analysing a word.
-_STEM_CACHE_SIZE = 200_000
-_terms_cache: dict[str, tuple[str, ...]] = {}
+# Terms are cached per process: an intranet's vocabulary is small, and
+# stemming and splitting are most of the cost of analysing a word.
+_WORD_CACHE_SIZE = 200_000
 
 
+@lru_cache(maxsize=_WORD_CACHE_SIZE)
 def word_terms(folded_word: str) -> tuple[str, ...]:
-    """The index terms of one folded word: its distinct stems, none for a stop word."""
-    terms = _terms_cache.get(folded_word)
-    if terms is None:
-        found: list[str] = []
-        for lang in LANGUAGES:
-            if folded_word in _dropped_words():
-                break
-            if folded_word not in _folded_stopwords(lang):
-                stemmed = _STEMMERS[lang](folded_word)
-                if stemmed not in found:
-                    found.append(stemmed)
-        if len(_terms_cache) >= _STEM_CACHE_SIZE:
-            _terms_cache.clear()
-        terms = _terms_cache[folded_word] = tuple(found)
-    return terms
+    """The stems of one folded word, one per language and distinct; none for a stop word."""
+    if folded_word in _dropped_words():
+        return ()
+    found: list[str] = []
+    for lang in LANGUAGES:
+        if folded_word not in _folded_stopwords(lang):
+            stemmed = _STEMMERS[lang](folded_word)
+            if stemmed not in found:
+                found.append(stemmed)
+    return tuple(found)
 
 
 # Put in front of a text by `mark_language`: "\x1ede\x1e" + text. The record separator
@@ -151,6 +170,158 @@ def language_terms(folded_word: str, language: str | None) -> tuple[str, ...]:
     if language is None or len(terms) < len(LANGUAGES):
         return terms
     return (terms[LANGUAGES.index(language)],)
+
+
+# "ae", "oe", "ue" typed for "ä", "ö", "ü"; not after a vowel or "q", where the "e" is
+# its own letter ("neue", "Feuer", "Bauer", "Quelle"). Elsewhere the reading is only an
+# extra term, so a word with a genuine "ue" ("aktuell") keeps its own as well.
+_TYPED_UMLAUT = re.compile(r"(?<![aeiouäöüq])([aou])e")
+_UMLAUT = {"a": "ä", "o": "ö", "u": "ü"}
+
+
+def restore_umlauts(word: str) -> str:
+    """A lowercase `word` with "ae", "oe", "ue" read as "ä", "ö", "ü" ("maerkte" → "märkte")."""
+    if "e" not in word:
+        return word
+    return _TYPED_UMLAUT.sub(lambda match: _UMLAUT[match.group(1)], word)
+
+
+#: Shorter words are never split: two parts of four letters at least.
+MIN_COMPOUND_LENGTH = 8
+MIN_PART_LENGTH = 4
+# CharSplit's score of the best split. Compounds mostly score 0.7 to 1.0 ("Krisen|kommunikation"
+# 0.98, "Call|center" 0.86); below 0.7 come as many words that are none ("Stan|dort" 0.60,
+# "Fehl|ende" 0.61, "Abtei|lungen" 0.64) as compounds ("Mobil|telefon" 0.67), so those are left
+# whole. A few verbs still split ("kommen|tieren"): their parts are extra terms, not the only ones.
+SPLIT_CONFIDENCE = 0.7
+
+
+class _NgramTable:
+    """CharSplit's probabilities of a German word beginning, containing or ending with a
+    letter sequence, in 8 bytes per sequence.
+
+    The package's own JSON holds 1.9 million sequences: loaded as dicts they take 350 MB
+    and three seconds in every process, so it is converted once per machine into sorted
+    (48-bit hash, 16-bit probability) pairs in the temporary directory, which each process
+    reads in milliseconds and keeps in 15 MB."""
+
+    SECTIONS = ("prefix", "infix", "suffix")
+    _FORMAT = 1
+
+    def __init__(self) -> None:
+        path = Path(tempfile.gettempdir()) / (
+            f"intranet-charsplit-{split_words.__version__}-{self._FORMAT}.bin"
+        )
+        if not path.exists():
+            self._build(path)
+        counts = array("Q")
+        self.sections: dict[str, array] = {}
+        with path.open("rb") as stream:
+            counts.fromfile(stream, len(self.SECTIONS))
+            for name, count in zip(self.SECTIONS, counts, strict=True):
+                self.sections[name] = table = array("Q")
+                table.fromfile(stream, count)
+
+    @staticmethod
+    def _hash(sequence: str) -> int:
+        # A stable hash (Python's own changes per process); 48 bits make a false hit among
+        # 1.9 million sequences about one in a hundred million lookups.
+        return int.from_bytes(hashlib.blake2b(sequence.encode(), digest_size=6).digest())
+
+    @classmethod
+    def _build(cls, path: Path) -> None:
+        source = files("split_words") / "ngram_probs.json"
+        with source.open(encoding="utf-8") as stream:
+            model = json.load(stream)
+        tables = [
+            array(
+                "Q", sorted((cls._hash(seq) << 16) | round(p * 0xFFFF) for seq, p in part.items())
+            )
+            for part in (model.pop(name) for name in cls.SECTIONS)
+        ]
+        # Written under a name of its own and renamed, so a process that reads the file
+        # while another builds it never sees half of it.
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        with partial.open("wb") as stream:
+            array("Q", [len(table) for table in tables]).tofile(stream)
+            for table in tables:
+                table.tofile(stream)
+        partial.replace(path)
+
+    def get(self, section: str, sequence: str, default: float) -> float:
+        table = self.sections[section]
+        key = self._hash(sequence) << 16
+        index = bisect_left(table, key)
+        if index < len(table) and table[index] >> 16 == key >> 16:
+            return (table[index] & 0xFFFF) / 0xFFFF
+        return default
+
+
+@cache
+def _ngrams() -> _NgramTable:
+    return _NgramTable()
+
+
+def _cut_linking_s(part: str) -> str:
+    # CharSplit's rule for the linking "s" of "Arbeits|platz" or "Wissens|management".
+    if part.endswith(("ts", "gs", "ks", "hls", "ns")) and len(part) > 3:
+        return part[:-1]
+    return part
+
+
+def best_split(word: str) -> tuple[float, int]:
+    """CharSplit's (score, position) of the likeliest split of a lowercase German word: how
+    likely the head ends a word, plus how likely the rest begins one, minus how likely the
+    rest's beginnings occur inside words."""
+    ngrams = _ngrams()
+    best = (float("-inf"), 0)
+    for cut in range(MIN_PART_LENGTH, len(word) - MIN_PART_LENGTH + 1):
+        rest = word[cut:]
+        inside = min(ngrams.get("infix", rest[:end], 1.0) for end in range(3, len(rest) + 1))
+        score = (
+            ngrams.get("suffix", _cut_linking_s(word[:cut]), -1.0)
+            + ngrams.get("prefix", _cut_linking_s(rest), -1.0)
+            - inside
+        )
+        best = max(best, (score, cut))
+    return best
+
+
+def compound_parts(word: str) -> tuple[str, ...]:
+    """The parts of a lowercase German compound the splitter is confident about, and their
+    parts in turn ("reisekostenabrechnung" → "reisekosten", "abrechnung", "reise", "kosten");
+    empty for a word that is not one."""
+    if len(word) < MIN_COMPOUND_LENGTH or not word.isalpha():
+        return ()
+    score, cut = best_split(word)
+    if score < SPLIT_CONFIDENCE:
+        return ()
+    head, tail = word[:cut], word[cut:]
+    return (head, tail, *compound_parts(head), *compound_parts(tail))
+
+
+@lru_cache(maxsize=_WORD_CACHE_SIZE)
+def analysed_terms(word: str, language: str | None) -> tuple[str, ...]:
+    """All index terms of a lowercase word in a text in `language` (None: either language):
+    its stems and, unless the text is English, the stems of its umlaut spelling and of its
+    compound parts."""
+    own = language_terms(fold(word), language)
+    if not own or language == "en":
+        return own
+    restored = restore_umlauts(word)
+    variants = []
+    if restored != word:
+        if not language_terms(fold(restored), language):
+            return ()  # "fuer", "ueber": a stop word typed without its umlaut
+        variants.append(restored)
+    found = list(own)
+    for spelling in dict.fromkeys((word, restored)):
+        variants += compound_parts(spelling)
+    for variant in variants:
+        for term in language_terms(fold(variant), language):
+            if term not in found:
+                found.append(term)
+    return tuple(found)
 
 
 class _StatelessAnalyzer(Analyzer):
@@ -202,7 +373,7 @@ class BilingualAnalyzer(_StatelessAnalyzer):
         matches = WORD_PATTERN.finditer(value) if tokenize else ()
         for match in matches:
             original = match.group(0)
-            terms = language_terms(fold(original), language)
+            terms = analysed_terms(original.lower(), language)
             if not terms:
                 # A stop word takes no position, so "Bericht der Abteilung"
                 # matches the phrase "Bericht Abteilung".
@@ -304,8 +475,9 @@ def query_words(text: str) -> list[str]:
 
 
 def query_terms(word: str) -> tuple[str, ...]:
-    """The index terms to look up for one query word (empty for a stop word)."""
-    return word_terms(fold(word))
+    """The index terms to look up for one query word (empty for a stop word): its stems in
+    both languages, its umlaut spelling's and its compound parts', any of which may match."""
+    return analysed_terms(word.lower(), None)
 
 
 def phrase_terms(text: str) -> list[tuple[str, ...]]:

@@ -80,3 +80,12 @@ def test_autocomplete_indexes_every_prefix_of_folded_words_and_queries_the_typed
 def test_analyzers_survive_pickling_because_whoosh_stores_them_in_the_index():
     analyzer = pickle.loads(pickle.dumps(BilingualAnalyzer()))  # noqa: S301 - our own object
     assert {t.text for t in analyzer("Medien")} == {"medien", "medi"}
+
+
+def test_the_compound_model_answers_from_its_compact_table():
+    from search.analyzers import _ngrams
+
+    ngrams = _ngrams()
+    assert ngrams.get("prefix", "kommunikation", -1.0) > 0
+    assert ngrams.get("prefix", "qxzqxzqxz", -1.0) == -1.0
+    assert len(ngrams.sections["infix"]) > 1_000_000
