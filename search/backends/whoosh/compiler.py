@@ -1,20 +1,25 @@
 """The query compiler: a modelsearch query, queryset filters and ordering as Whoosh queries.
 
 Text queries search every SearchField column with the query's English and German stems;
-queryset filters become terms and ranges on FilterField columns (the backend applies them
-as a filter, never as scoring); ordering becomes sort facets.
+ranked ones also find the words a partial word begins and score as described under
+"Ranking" below. Queryset filters become terms and ranges on FilterField columns (the
+backend applies them as a filter, never as scoring); ordering becomes sort facets.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, models
 from django.db.models import F, OrderBy, Subquery
 from django.db.models.sql import Query
 from django.db.models.sql.constants import MULTI, SINGLE
+from django.utils import timezone
 from modelsearch.backends.base import (
     BaseSearchQueryCompiler,
     FilterError,
@@ -24,8 +29,12 @@ from modelsearch.backends.base import (
 from modelsearch.index import get_indexed_models
 from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, PlainText
 from whoosh import fields as wfields
+from whoosh import matching, scoring
 from whoosh import query as wquery
 from whoosh import sorting as wsorting
+from whoosh.reading import IndexReader
+from whoosh.searching import SearchContext, Searcher
+from whoosh.util import make_binary_tree
 
 from search.analyzers import autocomplete_terms, phrase_terms, query_terms, query_words
 from search.backends.whoosh.schema import (
@@ -33,8 +42,10 @@ from search.backends.whoosh.schema import (
     NULL_COLUMNS,
     PK,
     PK_ORDER,
+    SPELLING,
     WhooshMapping,
     encode_filter_value,
+    short_text_columns,
 )
 
 
@@ -81,6 +92,469 @@ def _fuzzy_distance(term: str) -> int:
     return 1 if len(term) <= 5 else 2
 
 
+# Ranking
+#
+# A text query is one clause per query word: any of its stems in any searched column (and,
+# for a ranked search, the whole words it begins). Summed as Whoosh sums an Or, four short
+# posts that repeat "security" outrank the one text holding "Chief Information Security
+# Officer". A ranked query (_Ranked) scores a document instead as
+#
+#     its words' BM25F scores
+#     x (1 + PROXIMITY_BONUS) where the words stand together (proximity)
+#     x the share of the query's words it contains (coordination)
+#     x at most 1 + RECENCY_BONUS for a document published today (a tie-breaker)
+#
+# and still visits each matching document once, so top-k collection stays top-k.
+
+#: Score bonus of a document holding the query's words together, in order, at most
+#: PROXIMITY_SLOP positions apart (1: as a phrase), in one column.
+PROXIMITY_BONUS = 1.0
+PROXIMITY_SLOP = 3
+
+#: A query word this long (letters only) that no text contains also finds the words it
+#: begins ("Kollabor" finds "Kollaboration"); a shorter one begins too many.
+PREFIX_MIN_LENGTH = 4
+#: The most frequent whole words a partial word stands for; it finds no others.
+PREFIX_EXPANSIONS = 12
+#: Index words read to choose them: a short prefix begins thousands.
+PREFIX_SCAN = 400
+#: Score of a prefix match per unit of column boost. Constant rather than BM25F, so the
+#: high IDF of a rare completion cannot lift it above documents holding the word itself.
+PREFIX_SCORE = 0.1
+
+#: BM25F's length normalisation (B) for short columns (titles, names): none, as a title of
+#: eight words is no less about each of them than a title of two. Long text keeps 0.75.
+SHORT_TEXT_B = 0.0
+
+#: The date that makes a document recent, if its model has it as a FilterField.
+RECENCY_FIELD = "first_published_at"
+#: Score bonus of a document published now; it halves at the half-life's age.
+RECENCY_BONUS = 0.05
+RECENCY_HALF_LIFE_DAYS = 365
+_MICROSECONDS_PER_DAY = 86_400_000_000
+
+
+def _partial_prefix(word: str) -> str | None:
+    """The prefix to look up for a query word in the spelling words, or None."""
+    lowered = word.lower()
+    if len(lowered) >= PREFIX_MIN_LENGTH and lowered.isalpha():
+        return lowered
+    return None
+
+
+def whole_word_terms(reader: IndexReader, prefix: str, exclude: frozenset[str]) -> tuple[str, ...]:
+    """The index terms of the most frequent words beginning with `prefix`, except `exclude`;
+    none when `prefix` is itself a word of the index (it is then no partial word).
+
+    Words come from the spelling column (every word as written, unstemmed): a stem may be
+    shorter than the prefix ("Abteilu" begins "Abteilung", whose German stem is "abteil").
+    """
+    if SPELLING not in reader.schema:
+        return ()
+    field = reader.schema[SPELLING]
+    if (SPELLING, field.to_bytes(prefix)) in reader:
+        # A word someone wrote is meant as itself: "Team" does not stand for "Teamwork".
+        return ()
+    words = list(islice(reader.expand_prefix(SPELLING, prefix), PREFIX_SCAN))
+    words.sort(key=lambda word: -reader.doc_frequency(SPELLING, word))
+    to_text = field.from_bytes
+    terms: list[str] = []
+    for word in words[:PREFIX_EXPANSIONS]:
+        terms += [t for t in query_terms(to_text(word)) if t not in exclude and t not in terms]
+    return tuple(terms)
+
+
+class _ConstantScoreMatcher(matching.WrappingMatcher):
+    """Its child's documents, each scored ``boost`` (Whoosh's ConstantScoreQuery keeps the
+    child's scores whenever the collector steps through documents, as ranking does)."""
+
+    def score(self) -> float:
+        return self.boost
+
+    def max_quality(self) -> float:
+        return self.boost
+
+    def supports_block_quality(self) -> bool:
+        return False
+
+
+class _PartialWord(wquery.Query):
+    """The whole words a partial query word begins, in the searched columns, scored
+    PREFIX_SCORE x column boost. The words are chosen from the whole index (not per
+    segment), so every segment ranks the same completions."""
+
+    def __init__(
+        self,
+        prefix: str,
+        columns: Sequence[tuple[str, float]],
+        exclude: frozenset[str],
+        boost: float = 1.0,
+    ) -> None:
+        self.prefix = prefix
+        self.columns = tuple(columns)
+        self.exclude = exclude
+        self.boost = boost
+        self._resolved: tuple[IndexReader, tuple[str, ...]] | None = None
+
+    def _key(self) -> tuple:
+        return (self.prefix, self.columns, self.exclude, self.boost)
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, *self._key()))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.prefix!r}*)"
+
+    def estimate_size(self, ixreader: IndexReader) -> int:
+        return 0
+
+    def _terms(self, reader: IndexReader) -> tuple[str, ...]:
+        # Each segment asks; the index's words are looked up once.
+        if self._resolved is None or self._resolved[0] is not reader:
+            self._resolved = (reader, whole_word_terms(reader, self.prefix, self.exclude))
+        return self._resolved[1]
+
+    def matcher(self, searcher: Searcher, context: SearchContext | None = None) -> Any:
+        terms = self._terms(searcher.get_parent().reader())
+        unscored = searcher.boolean_context()
+        columns = []
+        for column, column_boost in self.columns:
+            postings = [wquery.Term(column, term).matcher(searcher, unscored) for term in terms]
+            postings = [m for m in postings if m.is_active()]
+            if postings:
+                union = make_binary_tree(matching.UnionMatcher, postings)
+                score = PREFIX_SCORE * column_boost * self.boost
+                columns.append(_ConstantScoreMatcher(union, boost=score))
+        if not columns:
+            return matching.NullMatcher()
+        return make_binary_tree(matching.UnionMatcher, columns)
+
+
+def _ranking_weighting(searcher: Searcher) -> scoring.WeightingModel:
+    """BM25F with the short columns' own B."""
+    short_b = {f"{column}_B": SHORT_TEXT_B for column in short_text_columns(searcher.schema)}
+    return scoring.BM25F(**short_b)
+
+
+def _recency_factor(searcher: Searcher, column: str | None) -> Callable[[int], float] | None:
+    """docnum -> 1 + the recency bonus of the segment's documents, or None without dates."""
+    reader = searcher.reader()
+    if column is None or column not in searcher.schema or not reader.has_column(column):
+        return None
+    published = reader.column_reader(column, translate=True)
+    now = encode_filter_value("datetime", timezone.now())
+    half_life = RECENCY_HALF_LIFE_DAYS * _MICROSECONDS_PER_DAY
+
+    def factor(docnum: int) -> float:
+        age = max(now - (published[docnum] or 0), 0)
+        return 1.0 + RECENCY_BONUS * half_life / (half_life + age)
+
+    return factor
+
+
+@dataclass(frozen=True)
+class _Together:
+    """The query's words standing together: the stems of each word in query order, looked
+    for in ``columns`` at most ``slop`` positions apart (1: a phrase)."""
+
+    columns: tuple[str, ...]
+    words: tuple[tuple[str, ...], ...]
+    slop: int = PROXIMITY_SLOP
+
+
+class _TogetherCheck:
+    """Reads the positions of the query's words in one document at a time, for documents
+    in ascending order (one segment's postings, each read forward once)."""
+
+    def __init__(self, searcher: Searcher, together: _Together) -> None:
+        reader = searcher.reader()
+        self._slop = together.slop
+        # Per column, per word: the postings of its stems that this segment has.
+        self._columns: list[list[list[Any]]] = []
+        for column in together.columns:
+            if column not in searcher.schema:
+                continue
+            to_bytes = searcher.schema[column].to_bytes
+            words = [
+                [
+                    reader.postings(column, term)
+                    for term in stems
+                    if (column, to_bytes(term)) in reader
+                ]
+                for stems in together.words
+            ]
+            if all(words):
+                self._columns.append(words)
+
+    def __bool__(self) -> bool:
+        return bool(self._columns)
+
+    def at(self, docnum: int) -> bool:
+        for words in self._columns:
+            positions = [_positions_at(postings, docnum) for postings in words]
+            if all(positions) and _in_order_within(positions, self._slop):
+                return True
+        return False
+
+
+def _positions_at(postings: list[Any], docnum: int) -> list[int]:
+    found: list[int] = []
+    for posting in postings:
+        if posting.is_active() and posting.id() < docnum:
+            posting.skip_to(docnum)
+        if posting.is_active() and posting.id() == docnum:
+            found += posting.value_as("positions")
+    return sorted(found)
+
+
+def _in_order_within(positions: list[list[int]], slop: int) -> bool:
+    """Whether each word follows the one before at most `slop` positions after it."""
+    for start in positions[0]:
+        previous = start
+        for following in positions[1:]:
+            index = bisect_right(following, previous)
+            if index == len(following) or following[index] - previous > slop:
+                break
+            previous = following[index]
+        else:
+            return True
+    return False
+
+
+class _Ranked(wquery.Query):
+    """Documents matching any (or with ``require_all`` every) word clause, scored as
+    described under "Ranking": coordination, proximity and recency."""
+
+    def __init__(
+        self,
+        words: Sequence[wquery.Query],
+        *,
+        together: _Together | None = None,
+        require_all: bool = False,
+        recency: str | None = None,
+        boost: float = 1.0,
+    ) -> None:
+        self.words = list(words)
+        self.together = together
+        self.require_all = require_all
+        self.recency = recency
+        self.boost = boost
+
+    def _key(self) -> tuple:
+        return (self.words, self.together, self.require_all, self.recency, self.boost)
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, *self.words, self.together, self.recency))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.words!r}, together={self.together!r})"
+
+    def is_leaf(self) -> bool:
+        return False
+
+    def children(self) -> Iterator[wquery.Query]:
+        return iter(self.words)
+
+    def apply(self, fn: Callable[[wquery.Query], wquery.Query]) -> _Ranked:
+        return _Ranked(
+            [fn(word) for word in self.words],
+            together=self.together,
+            require_all=self.require_all,
+            recency=self.recency,
+            boost=self.boost,
+        )
+
+    def estimate_size(self, ixreader: IndexReader) -> int:
+        sizes = [word.estimate_size(ixreader) for word in self.words]
+        return min(sizes) if self.require_all else min(sum(sizes), ixreader.doc_count())
+
+    def matcher(self, searcher: Searcher, context: SearchContext | None = None) -> Any:
+        context = context or searcher.context()
+        if context.weighting is None:
+            # Counting and facets: which documents, not how well.
+            kind = matching.IntersectionMatcher if self.require_all else matching.UnionMatcher
+            return make_binary_tree(kind, [w.matcher(searcher, context) for w in self.words])
+        context = context.set(weighting=_ranking_weighting(searcher))
+        together = _TogetherCheck(searcher, self.together) if self.together else None
+        return _RankedMatcher(
+            [word.matcher(searcher, context) for word in self.words],
+            _Scoring(
+                len(self.words),
+                together or None,
+                _recency_factor(searcher, self.recency),
+                self.boost,
+                self.require_all,
+            ),
+        )
+
+
+@dataclass
+class _Scoring:
+    """What a _RankedMatcher scores by; shared by the matchers that replace one another."""
+
+    word_count: int
+    together: _TogetherCheck | None
+    recency: Callable[[int], float] | None
+    boost: float
+    require_all: bool
+
+    def largest_factor(self) -> float:
+        """The most that proximity and recency can multiply a document's word scores by."""
+        factor = self.boost
+        if self.together is not None:
+            factor *= 1.0 + PROXIMITY_BONUS
+        if self.recency is not None:
+            factor *= 1.0 + RECENCY_BONUS
+        return factor
+
+
+class _RankedMatcher(matching.Matcher):
+    """The matcher of :class:`_Ranked`: a union (or intersection) of the word matchers that
+    scores each document once, from the word matchers positioned on it."""
+
+    def __init__(self, words: list[Any], scoring: _Scoring, threshold: float = 0.0) -> None:
+        self._words = words
+        self._scoring = scoring
+        # The top-k collector's lowest kept score (passed to replace()): a document that
+        # cannot reach it is not checked for proximity, the costly part of a score.
+        self._threshold = threshold
+        self._id: int | None = None
+        if scoring.require_all:
+            self._align()
+
+    def _align(self) -> None:
+        """Move the words to the next document all of them contain."""
+        words = self._words
+        while all(word.is_active() for word in words):
+            target = max(word.id() for word in words)
+            behind = [word for word in words if word.id() < target]
+            if not behind:
+                return
+            for word in behind:
+                word.skip_to(target)
+
+    def is_active(self) -> bool:
+        if self._scoring.require_all:
+            return bool(self._words) and all(word.is_active() for word in self._words)
+        return any(word.is_active() for word in self._words)
+
+    def id(self) -> int:
+        if self._id is None:
+            self._id = min(word.id() for word in self._words if word.is_active())
+        return self._id
+
+    def next(self) -> bool:
+        current = self.id()
+        new_block = False
+        for word in self._words:
+            if word.is_active() and word.id() == current:
+                new_block = bool(word.next()) or new_block
+        self._id = None
+        if self._scoring.require_all:
+            self._align()
+        # True when a word entered a new block of postings: the collector then checks
+        # the block's quality again.
+        return new_block
+
+    def skip_to(self, target: int) -> None:
+        for word in self._words:
+            if word.is_active() and word.id() < target:
+                word.skip_to(target)
+        self._id = None
+        if self._scoring.require_all:
+            self._align()
+
+    def score(self) -> float:
+        scoring = self._scoring
+        current = self.id()
+        total = 0.0
+        matched = 0
+        for word in self._words:
+            if word.is_active() and word.id() == current:
+                total += word.score()
+                matched += 1
+        together = scoring.together
+        if (
+            together is not None
+            # Only documents holding every word can hold them together.
+            and matched == scoring.word_count
+            and total * scoring.largest_factor() > self._threshold
+            and together.at(current)
+        ):
+            total *= 1.0 + PROXIMITY_BONUS
+        total *= scoring.boost * matched / scoring.word_count
+        if scoring.recency is not None:
+            total *= scoring.recency(current)
+        return total
+
+    # Block quality: an upper bound of the scores in the words' current blocks lets the top-k
+    # collector skip blocks that cannot reach its k-th score, as it does for a plain Or.
+    # Coordination only lowers a score, so the bound is the words' bound times the largest
+    # factor of proximity and recency.
+
+    def supports_block_quality(self) -> bool:
+        return not self._scoring.require_all and all(
+            word.supports_block_quality() for word in self._words
+        )
+
+    def max_quality(self) -> float:
+        words = sum(word.max_quality() for word in self._words if word.is_active())
+        return words * self._scoring.largest_factor()
+
+    def block_quality(self) -> float:
+        words = sum(word.block_quality() for word in self._words if word.is_active())
+        return words * self._scoring.largest_factor()
+
+    def skip_to_quality(self, minquality: float) -> int:
+        """Skip blocks whose bound stays below `minquality`, the lowest word's first, as
+        Whoosh's union does for two."""
+        self._id = None
+        needed = minquality / self._scoring.largest_factor()
+        skipped = 0
+        words = [word for word in self._words if word.is_active()]
+        while words:
+            qualities = [word.block_quality() for word in words]
+            total = sum(qualities)
+            if total >= needed:
+                break
+            lowest = min(range(len(words)), key=qualities.__getitem__)
+            skipped += words[lowest].skip_to_quality(needed - (total - qualities[lowest]))
+            words = [word for word in words if word.is_active()]
+        return skipped
+
+    def supports(self, astype: str) -> bool:
+        return False
+
+    def children(self) -> list[Any]:
+        return list(self._words)
+
+    def depth(self) -> int:
+        return 1 + max((word.depth() for word in self._words), default=0)
+
+    def replace(self, minquality: float = 0) -> Any:
+        # Drop exhausted words and let each word simplify its own tree.
+        if not self.is_active():
+            return matching.NullMatcher()
+        words = [word.replace(0) for word in self._words if word.is_active()]
+        return _RankedMatcher(words, self._scoring, minquality)
+
+    def copy(self) -> _RankedMatcher:
+        return _RankedMatcher([word.copy() for word in self._words], self._scoring, self._threshold)
+
+    def reset(self) -> None:
+        for word in self._words:
+            word.reset()
+        self._id = None
+        if self._scoring.require_all:
+            self._align()
+
+
 class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
     """Translates a modelsearch query, queryset filters and ordering into Whoosh terms."""
 
@@ -108,21 +582,50 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
             ]
         return _text_columns_for(self.queryset.model)
 
-    def _word_clauses(self, text: str, make_term: Any) -> list[wquery.Query]:
-        # One clause per query word: any of its stems in any searched column.
+    def _word_clauses(
+        self, text: str, make_term: Any, boost: float = 1.0, partial: bool = False
+    ) -> list[wquery.Query]:
+        # One clause per query word: any of its stems in any searched column, and with
+        # `partial` the whole words it begins.
         columns = self.text_columns()
         clauses = []
         for word in query_words(text):
-            alternatives = [
-                make_term(column, term, column_boost)
-                for term in query_terms(word)
-                for column, column_boost in columns
-            ]
+            terms = query_terms(word)
             # A stop word is left out, as Elasticsearch leaves out the words
             # its analyser drops.
+            if not terms:
+                continue
+            alternatives = [
+                make_term(column, term, column_boost)
+                for term in terms
+                for column, column_boost in columns
+            ]
+            prefix = _partial_prefix(word) if partial else None
+            if prefix is not None and columns:
+                alternatives.append(_PartialWord(prefix, columns, frozenset(terms), boost))
             if alternatives:
                 clauses.append(_Or(alternatives))
         return clauses
+
+    def _combine(
+        self, clauses: list[wquery.Query], operator: str, together: _Together | None = None
+    ) -> wquery.Query:
+        """The word clauses as one query: ranked when the search is, else a plain union or
+        intersection (an unranked search only asks which documents match)."""
+        if not clauses:
+            return wquery.NullQuery
+        if self.order_by_relevance:
+            return _Ranked(
+                clauses,
+                together=together,
+                require_all=operator == "and",
+                recency=self._recency_column(),
+            )
+        return wquery.And(clauses) if operator == "and" else _Or(clauses)
+
+    def _recency_column(self) -> str | None:
+        field = self._get_filterable_field(RECENCY_FIELD)
+        return self.mapping.filter_column([field]).name if field is not None else None
 
     def compile_plain_text(self, text: str, operator: str, boost: float) -> wquery.Query:
         clauses = self._word_clauses(
@@ -130,10 +633,14 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
             lambda column, term, column_boost: wquery.Term(
                 column, term, boost=boost * column_boost
             ),
+            boost,
+            partial=self.order_by_relevance,
         )
-        if not clauses:
-            return wquery.NullQuery
-        return wquery.And(clauses) if operator == "and" else _Or(clauses)
+        words = tuple(phrase_terms(text))
+        together = None
+        if len(words) > 1:
+            together = _Together(tuple(column for column, _boost in self.text_columns()), words)
+        return self._combine(clauses, operator, together)
 
     def compile_fuzzy(self, query: Fuzzy, boost: float) -> wquery.Query:
         def fuzzy_term(column: str, term: str, column_boost: float) -> wquery.Query:
@@ -145,10 +652,7 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
                 prefixlength=1,
             )
 
-        clauses = self._word_clauses(query.query_string, fuzzy_term)
-        if not clauses:
-            return wquery.NullQuery
-        return wquery.And(clauses) if query.operator == "and" else _Or(clauses)
+        return self._combine(self._word_clauses(query.query_string, fuzzy_term), query.operator)
 
     def compile_phrase(self, text: str, boost: float) -> wquery.Query:
         positions = phrase_terms(text)

@@ -455,6 +455,16 @@ def _text_field_type(stored: bool = False) -> wfields.FieldType:
     return wfields.TEXT(analyzer=bilingual_analyzer(), phrase=True, stored=stored)
 
 
+def short_text_columns(schema: wfields.Schema) -> list[str]:
+    """The text columns of short top-level fields (titles, names): the stored ones, as only
+    those are stored (see ``WhooshMapping._collect_schema``)."""
+    return [
+        name
+        for name, field_type in schema.items()
+        if isinstance(field_type, wfields.TEXT) and field_type.stored
+    ]
+
+
 def _edge_field_type() -> wfields.FieldType:
     return wfields.TEXT(analyzer=edge_ngram_analyzer(), phrase=False)
 
