@@ -21,6 +21,8 @@ class SearchForm(forms.Form):
     department = forms.CharField(required=False)
     date = forms.CharField(required=False)
     page = forms.CharField(required=False)
+    # Set by the "search instead for" link: the words as typed, never corrected.
+    exact = forms.BooleanField(required=False)
 
     def __init__(self, data: Any = None, **kwargs: Any) -> None:
         # Always bound, so `cleaned_data` exists; each value cut and cleared of NUL
@@ -53,4 +55,5 @@ class SearchForm(forms.Form):
             "date_from": months[0] if months else None,
             "date_to": months[1] if months else None,
             "page": data.get("page") or 1,
+            "spelling": "suggest" if data.get("exact") else "correct",
         }

@@ -50,6 +50,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "facet_groups": _facet_groups(results, params),
         "active_filters": _active_filters(results, params),
         "feed_url": _feed_url(results.query),
+        "search_instead_url": _search_instead_url(results, params),
     }
     return render(request, "search/search.html", context)
 
@@ -87,8 +88,14 @@ def pages_json(request: HttpRequest) -> JsonResponse:
     )
     if len(pks) < PAGE_PICKER_LIMIT:
         try:
+            # No corrections: the picker searches while a word is still being typed.
             found = search_content(
-                request.user, query, per_page=PAGE_PICKER_LIMIT, facets=False, people=False
+                request.user,
+                query,
+                per_page=PAGE_PICKER_LIMIT,
+                facets=False,
+                people=False,
+                spelling="off",
             )
         except IndexUnavailable:
             found = None
@@ -128,10 +135,20 @@ def _active_params(results: SearchResults, form: SearchForm) -> dict[str, str]:
     for name in ("type", "space", "author", "department"):
         if name in results.filters:
             params[name] = results.filters[name]
-    date = form.cleaned_data.get("date", "") if form.is_valid() else ""
+    data = form.cleaned_data if form.is_valid() else {}
+    date = data.get("date", "")
     if month_range(date):
         params["date"] = date.strip()
+    if data.get("exact"):
+        params["exact"] = "1"
     return params
+
+
+def _search_instead_url(results: SearchResults, params: dict[str, str]) -> str:
+    """The link from corrected results to those of the words as typed, never corrected."""
+    if not results.corrected_from:
+        return ""
+    return "?" + urlencode({**params, "q": results.corrected_from, "exact": "1"})
 
 
 def _facet_groups(results: SearchResults, params: dict[str, str]) -> list[dict]:

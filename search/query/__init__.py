@@ -19,7 +19,7 @@ One module per job:
 - `windows`: one page of hits, the total and facet counts from the backend; pagination
 - `hits`: index hits turned into `SearchHit`s, loading only what is shown
 - `facets`: the counts beside the results
-- `text` and `spelling`: the query's text, snippets, and "did you mean"
+- `text` and `spelling`: the query's text, snippets, and corrections ("did you mean")
 - `results`: the shapes every surface shows
 """
 

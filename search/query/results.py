@@ -40,13 +40,14 @@ class SearchHit:
 
 @dataclass
 class SearchResults:
-    query: str
+    query: str  # as searched: the correction of what was typed, if it was corrected
     page: PaginatorPage | None = None  # a page of SearchHit
     total: int = 0
     people: list[SearchHit] = field(default_factory=list)  # shown beside page 1 of pages
     people_total: int = 0
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
-    did_you_mean: str = ""
+    did_you_mean: str = ""  # a correction offered, not searched
+    corrected_from: str = ""  # what was typed, when these are the results of its correction
     filters: dict[str, str] = field(default_factory=dict)  # the valid filters applied
 
     @property

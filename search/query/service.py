@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +29,7 @@ from search.query.filters import (
 )
 from search.query.hits import load_pages, page_hits, person_hits, type_label
 from search.query.results import PERSON_TYPE, SearchResults
-from search.query.spelling import correct_spelling
+from search.query.spelling import Spelling, forgive
 from search.query.text import normalize_query
 from search.query.windows import fetch_window, paginate
 
@@ -55,6 +56,7 @@ def search_content(
     per_page: int = 20,
     facets: bool = True,
     people: bool = True,
+    spelling: Spelling = "correct",
 ) -> SearchResults:
     """Search everything `user` may open for `q`.
 
@@ -65,20 +67,50 @@ def search_content(
     (e.g. `search.backends.whoosh.IndexUnavailable`) when the index cannot be read; callers
     show that as "search is being rebuilt".
 
+    Misspelled words are forgiven (see `search.query.spelling.forgive`): with `spelling=
+    "correct"` the results are those of the corrected query (`results.corrected_from` holds
+    what was typed), with "suggest" only `results.did_you_mean` is set, with "off" neither.
+
     The cost does not grow with the index beyond the backend's own: the backend is asked
     once for the hits of the page shown, the total and the facet counts (Whoosh does that
     in one pass), and only the shown hits are loaded from the database, in a fixed number
     of queries.
     """
     query = normalize_query(q)
-    results = SearchResults(query=query)
-    if not query:
-        return results
-    source = registry.pages()
-    if not source.may_search(user):
-        return results
-    per_page = max(1, int(per_page))
+    if not query or not registry.pages().may_search(user):
+        return SearchResults(query=query)
+    scope = _scope(user, types, space, author, department, date_from, date_to, people)
+    run = partial(_run, scope, page=page, per_page=max(1, int(per_page)), facets=facets)
+    return forgive(run(query), scope.querysets, run, spelling)
 
+
+@dataclass(frozen=True)
+class _Scope:
+    """What a search of `user` looks in, filters applied: the same for a query and for its
+    correction. `pages` is None when only people are searched, `profiles` when people are
+    not."""
+
+    pages: QuerySet | None
+    profiles: QuerySet | None
+    filters: dict[str, str]
+    page_types: dict[str, type[Page]]
+
+    @property
+    def querysets(self) -> list[QuerySet]:
+        return [qs for qs in (self.pages, self.profiles) if qs is not None]
+
+
+def _scope(
+    user: AnyUser,
+    types: Sequence[str] | None,
+    space: int | str | None,
+    author: str | None,
+    department: str | None,
+    date_from: datetime.date | None,
+    date_to: datetime.date | None,
+    people: bool,
+) -> _Scope:
+    """The reader's searchable pages and people with the valid filters applied."""
     page_types = indexed_page_types()
     wanted = [t for t in (types or []) if t in page_types or t == PERSON_TYPE]
     author_user = find_author(author)
@@ -97,7 +129,6 @@ def search_content(
         filters["date_from"] = date_from.isoformat()
     if date_to is not None:
         filters["date_to"] = date_to.isoformat()
-    results.filters = filters
 
     only_people = wanted[:1] == [PERSON_TYPE]
     # People have no space, author or date: filtering on those means "pages only".
@@ -109,17 +140,10 @@ def search_content(
         profiles = profile_model._default_manager.filter(user__is_active=True)
         if department_obj is not None:
             profiles = profiles.filter(department_id=department_obj.pk)
-
     if only_people:
-        if profiles is None:
-            return results
-        found_people = get_search_backend().search(query, profiles)
-        convert = partial(person_hits, query=query)
-        results.page, results.total, _counts = paginate(found_people, page, per_page, convert)
-        results.facets = people_facets(results, facets)
-        correct_spelling(results, [profiles])
-        return results
+        return _Scope(None, profiles, filters, page_types)
 
+    source = registry.pages()
     model = page_types[wanted[0]] if wanted else source.base_model
     pages = source.searchable(user, model)
     if space_id is not None:
@@ -132,8 +156,25 @@ def search_content(
         pages = pages.filter(first_published_at__gte=day_start(date_from))
     if date_to is not None:
         pages = pages.filter(first_published_at__lt=day_start(date_to + datetime.timedelta(1)))
-    found = pages.search(query)
+    return _Scope(pages, profiles, filters, page_types)
 
+
+def _run(
+    scope: _Scope, query: str, *, page: int | str | None, per_page: int, facets: bool
+) -> SearchResults:
+    """One page of hits for `query` in `scope`, with the totals and facet counts."""
+    results = SearchResults(query=query, filters=scope.filters)
+    pages, profiles = scope.pages, scope.profiles
+    if pages is None:
+        if profiles is None:
+            return results
+        found_people = get_search_backend().search(query, profiles)
+        convert = partial(person_hits, query=query)
+        results.page, results.total, _counts = paginate(found_people, page, per_page, convert)
+        results.facets = people_facets(results, facets)
+        return results
+
+    found = pages.search(query)
     convert = partial(page_hits, pages=pages, query=query)
     facet_fields = PAGE_FACET_FIELDS if facets else ()
     month_fields = PAGE_MONTH_FACET_FIELDS if facets else ()
@@ -152,10 +193,9 @@ def search_content(
         if first_page:
             results.people = person_hits(window.pks, query=query)
     if facets and results.total:
-        results.facets = page_facets(counts, results, page_types)
+        results.facets = page_facets(counts, results, scope.page_types)
     elif facets and results.people_total:
         results.facets = people_facets(results, True)
-    correct_spelling(results, [pages] + ([profiles] if profiles is not None else []))
     return results
 
 

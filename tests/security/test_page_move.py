@@ -149,7 +149,8 @@ def test_an_outsider_is_not_offered_the_moved_pages_in_suggestions(client_for, o
 
 
 def test_did_you_mean_does_not_offer_words_of_the_moved_pages(client_for, outsider, moved):
-    assert search_content(outsider, "wombatolgy").did_you_mean == ""
+    results = search_content(outsider, "wombatolgy")
+    assert (results.query, results.corrected_from, results.did_you_mean) == ("wombatolgy", "", "")
     response = client_for(outsider).get("/search/", {"q": "wombatolgy"})
     assert WORD not in response.content.decode()
 
