@@ -47,3 +47,6 @@ DATABASES["default"]["ENGINE"] = {
     "django.db.backends.postgresql": "tests.testdb.postgresql",
     "django.db.backends.sqlite3": "tests.testdb.sqlite3",
 }[DATABASES["default"]["ENGINE"]]
+# The test database is thrown away: PostgreSQL need not wait for each commit to reach disk.
+if DATABASES["default"]["ENGINE"] == "tests.testdb.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
