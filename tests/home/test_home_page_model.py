@@ -2,10 +2,10 @@
 home page, with the same content type row, once migrated."""
 
 import pytest
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
-from django.conf import settings
 from wagtail.models import Locale, Page, Site
 
 from home.models import HomePage
