@@ -73,6 +73,20 @@ LANGUAGES = ("en", "de")
 FOLD_MAP: dict[int, str] = {**accent_map, ord("ß"): "ss"}
 
 
+#: A query word this long (letters only) that no text contains also finds the words it
+#: begins ("Kollabor" finds "Kollaboration"); a shorter one begins too many.
+PREFIX_MIN_LENGTH = 4
+
+
+def partial_prefix(word: str) -> str | None:
+    """What a query word finds as the beginning of longer words, or None when it is too
+    short (or not letters only) to be read as a partial word."""
+    lowered = word.lower()
+    if len(lowered) >= PREFIX_MIN_LENGTH and lowered.isalpha():
+        return lowered
+    return None
+
+
 def fold(text: str) -> str:
     """Lowercase and strip accents the same way the index does."""
     return text.lower().translate(FOLD_MAP)

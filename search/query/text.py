@@ -8,7 +8,7 @@ import re
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
-from search.analyzers import query_terms, query_words
+from search.analyzers import partial_prefix, query_terms, query_words
 
 #: Longer queries are cut: nobody types more, and every word costs index lookups.
 MAX_QUERY_LENGTH = 200
@@ -44,13 +44,17 @@ def highlight(text: str, query: str, *, length: int = SNIPPET_LENGTH) -> SafeStr
     if not text:
         return SafeString("")
     stems = query_stems(query)
+    # Partial words ("Kollabor") found the words they begin: those are marked too.
+    prefixes = tuple(filter(None, map(partial_prefix, query_words(query))))
     # A text repeats its words: each is looked up once.
     seen: dict[str, bool] = {}
 
     def matches(word: str) -> bool:
         found = seen.get(word)
         if found is None:
-            found = seen[word] = not stems.isdisjoint(query_terms(word))
+            found = seen[word] = not stems.isdisjoint(query_terms(word)) or (
+                bool(prefixes) and word.lower().startswith(prefixes)
+            )
         return found
 
     start = 0

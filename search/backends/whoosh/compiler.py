@@ -36,7 +36,13 @@ from whoosh.reading import IndexReader
 from whoosh.searching import SearchContext, Searcher
 from whoosh.util import make_binary_tree
 
-from search.analyzers import autocomplete_terms, phrase_terms, query_terms, query_words
+from search.analyzers import (
+    autocomplete_terms,
+    partial_prefix,
+    phrase_terms,
+    query_terms,
+    query_words,
+)
 from search.backends.whoosh.schema import (
     CONTENT_TYPES,
     NULL_COLUMNS,
@@ -111,9 +117,6 @@ def _fuzzy_distance(term: str) -> int:
 PROXIMITY_BONUS = 1.0
 PROXIMITY_SLOP = 3
 
-#: A query word this long (letters only) that no text contains also finds the words it
-#: begins ("Kollabor" finds "Kollaboration"); a shorter one begins too many.
-PREFIX_MIN_LENGTH = 4
 #: The most frequent whole words a partial word stands for; it finds no others.
 PREFIX_EXPANSIONS = 12
 #: Index words read to choose them: a short prefix begins thousands.
@@ -132,14 +135,6 @@ RECENCY_FIELD = "first_published_at"
 RECENCY_BONUS = 0.05
 RECENCY_HALF_LIFE_DAYS = 365
 _MICROSECONDS_PER_DAY = 86_400_000_000
-
-
-def _partial_prefix(word: str) -> str | None:
-    """The prefix to look up for a query word in the spelling words, or None."""
-    lowered = word.lower()
-    if len(lowered) >= PREFIX_MIN_LENGTH and lowered.isalpha():
-        return lowered
-    return None
 
 
 def whole_word_terms(reader: IndexReader, prefix: str, exclude: frozenset[str]) -> tuple[str, ...]:
@@ -600,7 +595,7 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
                 for term in terms
                 for column, column_boost in columns
             ]
-            prefix = _partial_prefix(word) if partial else None
+            prefix = partial_prefix(word) if partial else None
             if prefix is not None and columns:
                 alternatives.append(_PartialWord(prefix, columns, frozenset(terms), boost))
             if alternatives:
