@@ -97,6 +97,16 @@ def test_a_colleague_outside_a_members_only_space_is_not_told(
     assert mentions_of(outsider) == 0
 
 
+def test_a_former_member_of_a_members_only_space_is_not_told(private_space, editor, reader):
+    from blogs.actions import ensure_space_blog
+    from intranet.actions import remove_member
+
+    remove_member(private_space, reader)
+    blog = ensure_space_blog(private_space, actor=editor)
+    make_blog_post(blog, "Quokkas", "<p>@reader, remember these?</p>", author=editor)
+    assert mentions_of(reader) == 0
+
+
 def test_inactive_people_and_e_mail_addresses_are_not_told(open_blog, editor, reader, employee):
     gone = UserFactory(username="gone", is_active=False)
     body = "<p>@gone left; write to employee@example.com or @reader.</p>"

@@ -147,6 +147,28 @@ def test_an_outsider_is_never_corrected_to_a_word_of_a_members_only_space(
     assert (member.query, member.corrected_from) == ("quokka", "quokkka")
 
 
+def test_a_former_member_is_never_corrected_to_a_word_of_a_members_only_space(
+    reader, private_space, private_wiki, quota_page
+):
+    from intranet.actions import remove_member
+
+    remove_member(private_space, reader)
+    results = search_content(reader, "quokkka")
+    assert (results.query, results.corrected_from, results.did_you_mean) == ("quokkka", "", "")
+
+
+def test_an_anonymous_visitor_is_sent_to_log_in_not_corrected(client, private_wiki):
+    response = client.get(SEARCH, {"q": "quokkka"})
+    assert response.status_code == 302
+    assert b"quokka" not in response.content.lower()
+
+
+@pytest.mark.parametrize("exact", ["yes", "2", "", "\u00e9", "1" * 500])
+def test_any_value_of_exact_answers_without_a_server_error(client_for, reader, open_wiki, exact):
+    response = client_for(reader).get(SEARCH, {"q": "quokkka", "exact": exact})
+    assert response.status_code in (200, 400)
+
+
 def test_an_outsider_is_corrected_to_an_open_word_never_the_closer_private_one(
     outsider, reader, editor, private_space, quota_page
 ):
