@@ -9,10 +9,10 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_delete, post_save
-from wagtail.search.index import insert_or_update_object, remove_object
 
 from intranet.cache import bump_generation
 from profiles.models import Department, Profile
+from search.index_queue import index_after_commit
 
 
 def make_profile_on_login(sender, user, **kwargs) -> None:
@@ -23,16 +23,13 @@ def make_profile_on_login(sender, user, **kwargs) -> None:
 
 def reindex_profile_with_user(sender, instance, created=False, raw=False, **kwargs) -> None:
     """A profile's search document holds its user's name and active flag: keep it current
-    when the user changes (a deactivated colleague must drop out of search at once)."""
+    when the user changes (a deactivated colleague drops out of search with the commit that
+    deactivates them; `Profile.get_indexed_objects` leaves them out)."""
     if raw or created:
         return
     profile = Profile.objects.filter(user=instance).first()
-    if profile is None:
-        return
-    if instance.is_active:
-        insert_or_update_object(profile)
-    else:
-        remove_object(profile)
+    if profile is not None:
+        index_after_commit(profile)
 
 
 def bump_people_generation(sender=None, update_fields=None, raw=False, **kwargs) -> None:

@@ -8,6 +8,8 @@ readability in permission tests). `open_space` is open; `private_space` is membe
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 from django.test import Client
 
@@ -25,6 +27,15 @@ def _fresh_search_index(settings, tmp_path):
     if backend["BACKEND"] == "search.backends.whoosh":
         fresh = {"default": {**backend, "PATH": str(tmp_path / "search-index")}}
         settings.WAGTAILSEARCH_BACKENDS = settings.MODELSEARCH_BACKENDS = fresh
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: counters of the rate limits and cached pages are
+    keyed by ids, which a later test's rows take again after a rollback."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture
@@ -106,3 +117,42 @@ def client_for():
         return client
 
     return make
+
+
+# Inside a test's transaction, search-index updates wait for the first read or write of the
+# index (search/index_queue.py `apply_deferred`). A test that counts the queries of a request
+# starts counting after them, as it would after a real commit; a test that captures on_commit
+# callbacks sees the objects changed inside the block indexed when the block ends, the
+# moment their transaction would have committed.
+@pytest.fixture
+def django_assert_num_queries(django_assert_num_queries):
+    return _after_deferred_index_updates(django_assert_num_queries)
+
+
+@pytest.fixture
+def django_assert_max_num_queries(django_assert_max_num_queries):
+    return _after_deferred_index_updates(django_assert_max_num_queries)
+
+
+@pytest.fixture
+def django_capture_on_commit_callbacks(django_capture_on_commit_callbacks):
+    from search.index_queue import apply_deferred
+
+    @contextmanager
+    def capturing(*args, **kwargs):
+        apply_deferred()
+        with django_capture_on_commit_callbacks(*args, **kwargs) as callbacks:
+            yield callbacks
+        apply_deferred()
+
+    return capturing
+
+
+def _after_deferred_index_updates(assert_queries):
+    from search.index_queue import apply_deferred
+
+    def counting(*args, **kwargs):
+        apply_deferred()
+        return assert_queries(*args, **kwargs)
+
+    return counting

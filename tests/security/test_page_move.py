@@ -19,6 +19,7 @@ from community import actions as community_actions
 from community.models import Activity, Follow, Notification, Report
 from intranet.models import IntranetPage
 from search.backends.whoosh import WhooshIndex
+from search.index_queue import apply_deferred
 from search.query import search_content
 from tests.factories import make_wiki_page
 
@@ -260,6 +261,7 @@ def test_a_page_moved_out_of_a_members_only_space_is_findable_again(
 def test_each_moved_page_is_written_to_the_index_once_and_the_subtree_after_the_commit(
     handbook, private_space, outsider, site_admin, django_capture_on_commit_callbacks
 ):
+    apply_deferred()  # the setup is committed: its pages are in the index before the move
     child = handbook.get_children().get()
     written: list[int] = []
     add_items = WhooshIndex.add_items
@@ -287,6 +289,7 @@ def test_with_a_task_worker_the_subtree_is_reindexed_by_the_worker(
 
     from intranet.moves import reindex_descendants
 
+    apply_deferred()  # the setup is committed: its pages are in the index before the move
     with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
         with django_capture_on_commit_callbacks(execute=True):
             handbook.move(private_space, pos="last-child", user=site_admin)

@@ -30,7 +30,7 @@ from whoosh import query as wquery
 from whoosh.idsets import BitSet
 from whoosh.searching import Searcher
 
-from search.index_queue import IndexQueue
+from search.index_queue import IndexQueue, apply_deferred
 
 logger = logging.getLogger(__name__)
 
@@ -175,6 +175,7 @@ class IndexStore:
 
     def searcher(self) -> Searcher:
         """A searcher on the live generation, reused while that generation is unchanged."""
+        apply_deferred()
         try:
             generation = self.ensure_live()
         except OSError as error:

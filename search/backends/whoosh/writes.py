@@ -29,7 +29,7 @@ from search.backends.whoosh.schema import (
     schema_for,
 )
 from search.backends.whoosh.store import CORRUPT_INDEX_ERRORS, IndexStore, IndexUnavailable
-from search.index_queue import Operation
+from search.index_queue import Operation, apply_deferred
 
 if TYPE_CHECKING:
     from search.backends.whoosh.backend import WhooshSearchBackend
@@ -164,6 +164,8 @@ class WhooshIndex(BaseIndex):
 
         Never raises because the index is locked or broken: a save must not fail for search.
         """
+        # Updates held back for a commit that never comes go first, as they would have.
+        apply_deferred()
         store = self.store
         row_id = store.queue.record_write(ops, store.rebuild_running)
         try:
