@@ -48,7 +48,9 @@ class IntranetConfig(AppConfig):
         receivers.connect_receivers()
 
         from intranet.access import is_employee, searchable_pages
+        from intranet.attachments import files_of_pages
         from intranet.models import IntranetPage, SpacePage
+        from search.files import register_files
         from search.registry import register_pages
 
         # Search imports no app: this tells it which pages there are and who may see them.
@@ -58,3 +60,5 @@ class IntranetConfig(AppConfig):
             searchable=searchable_pages,
             may_search=is_employee,
         )
+        # Search shows the file a hit was found in; this tells it where a page's files are.
+        register_files(files_of_pages)

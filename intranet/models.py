@@ -46,8 +46,17 @@ class IntranetPage(Page):
     search_fields = Page.search_fields + [
         index.FilterField("space_id"),
         index.FilterField("language"),
+        # The text inside the files the page links: found with the page's own visibility,
+        # weighing less than what the page itself says.
+        index.SearchField("attachment_text", boost=0.5),
     ]
     is_creatable = False
+
+    def attachment_text(self) -> str:
+        """The text inside the files this page links (intranet/attachments.py)."""
+        from intranet.attachments import attachment_text
+
+        return attachment_text(self)
 
     def find_space_id(self) -> int | None:
         """The id of the space this page is in (itself for a space), read from the tree."""
@@ -407,3 +416,41 @@ class SpaceCreationSettings(BaseGenericSetting):
         """Whether `user` may create a space, under the setting as saved (read once per
         request when `request` is given)."""
         return cls.load(request_or_site=request).allows(user)
+
+
+class DocumentText(models.Model):
+    """The text inside an uploaded document, read for search by the task worker
+    (`intranet.attachments.read_document_text`, with `intranet.extraction`).
+
+    A page that links the document is found by this text, with the page's own visibility:
+    the text is indexed as part of each page that holds the file, never on its own. The
+    status says why a file has no text, so its author can be told; `file_hash` is the hash
+    of the file that was read, so a replaced file is read again."""
+
+    class Status(models.TextChoices):
+        # The values are intranet.extraction's statuses.
+        OK = "ok", _("read")
+        EMPTY = "empty", _("no text in it")
+        CORRUPT = "corrupt", _("damaged")
+        ENCRYPTED = "encrypted", _("protected by a password")
+        TOO_LARGE = "too_large", _("too large")
+        UNSUPPORTED = "unsupported", _("not a type search reads")
+
+    document = models.OneToOneField(
+        getattr(settings, "WAGTAILDOCS_DOCUMENT_MODEL", "wagtaildocs.Document"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="search_text",
+        verbose_name=_("document"),
+    )
+    file_hash = models.CharField(max_length=40, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+    text = models.TextField(_("text"), blank=True)
+    truncated = models.BooleanField(_("only the beginning is kept"), default=False)
+    read_at = models.DateTimeField(_("read at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("document text")
+
+    def __str__(self) -> str:
+        return f"{self.document_id}: {self.status}"

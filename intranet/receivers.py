@@ -1,15 +1,24 @@
 """The ground floor's receivers, connected in `IntranetConfig.ready()`: keep the space
-stored on pages right when pages move (`intranet/moves.py`), and expire cached page lists
-when published content changes (the "content" generation of `intranet/cache.py`)."""
+stored on pages right when pages move (`intranet/moves.py`), expire cached page lists
+when published content changes (the "content" generation of `intranet/cache.py`), and read
+the text of uploaded documents for search (`intranet/attachments.py`), whoever uploads
+them: the intranet's own editor or the Wagtail admin."""
 
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
+from wagtail.documents import get_document_model
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from intranet.attachments import (
+    has_current_text,
+    read_document_text,
+    reindex_pages,
+)
 from intranet.cache import bump_generation
+from intranet.files import pages_showing
 from intranet.moves import reindex_descendants, rewrite_space_of_subtree
 from intranet.signals import page_space_changed
 from intranet.tasks import enqueue_after_commit
@@ -51,9 +60,44 @@ def bump_content_generation(**kwargs) -> None:
     bump_generation("content")
 
 
+def read_text_of_saved_document(sender, instance, raw: bool = False, **kwargs) -> None:
+    """Queue the reading of a new or replaced file's text, once its upload has committed.
+
+    A save that keeps the file (a new title) reads nothing. With TASK_BACKEND=database the
+    task worker reads it; never inside the upload's transaction, never as part of a publish."""
+    if raw or has_current_text(instance):
+        return
+    enqueue_after_commit(read_document_text, instance.pk)
+
+
+def remember_pages_holding_document(sender, instance, **kwargs) -> None:
+    """Note the pages that link a document about to be deleted: Wagtail forgets its
+    references on deletion, and those pages must lose the file's text from the index."""
+    instance._pages_holding = pages_showing(instance)
+
+
+def reindex_pages_of_deleted_document(sender, instance, **kwargs) -> None:
+    # Each page's document is written once the deletion commits.
+    reindex_pages(getattr(instance, "_pages_holding", []))
+
+
 def connect_receivers() -> None:
     post_save.connect(update_space_after_move, sender=Page, dispatch_uid="intranet_space_of_move")
     post_page_move.connect(reindex_after_move, dispatch_uid="intranet_reindex_after_move")
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(bump_content_generation, dispatch_uid=f"intranet_content_gen_{id(signal)}")
     post_delete.connect(bump_content_generation, sender=Page, dispatch_uid="intranet_page_deleted")
+    document_model = get_document_model()
+    post_save.connect(
+        read_text_of_saved_document, sender=document_model, dispatch_uid="intranet_read_text"
+    )
+    pre_delete.connect(
+        remember_pages_holding_document,
+        sender=document_model,
+        dispatch_uid="intranet_document_pages",
+    )
+    post_delete.connect(
+        reindex_pages_of_deleted_document,
+        sender=document_model,
+        dispatch_uid="intranet_document_deleted",
+    )
