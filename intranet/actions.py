@@ -2,9 +2,11 @@
 
 Each change — create a space, add or remove a member, change a role, ask for one, change
 visibility — goes through one function here, which updates our models, keeps Wagtail's
-groups, page permissions and view restriction in step, and writes an audit log entry. The
-apps above hear of what concerns people (someone added them, a reader asks to write)
-through the signals of `intranet.signals`.
+groups, page permissions and view restriction in step, and writes it down twice: in the
+space's history (Wagtail's log entries) and, for changes of who may do what, in the site's
+audit log (`audit.actions.record`, in the same transaction). The apps above hear of what
+concerns people (someone added them, a reader asks to write) through the signals of
+`intranet.signals`.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from wagtail.images import get_image_model
 from wagtail.log_actions import log
 from wagtail.models import GroupPagePermission, Page, PageViewRestriction
 
+from audit.actions import change, record
+from audit.models import AuditAction
 from intranet.models import (
     JoinPolicy,
     JoinRequest,
@@ -182,6 +186,16 @@ def create_space(
     space.refresh_from_db()
     # No log call here: Wagtail's first save of a page already logs "wagtail.create".
     sync_space_permissions(space)
+    record(
+        AuditAction.SPACE_CREATED,
+        actor=actor,
+        space=space,
+        details={
+            "visibility": str(space.visibility),
+            "join_policy": str(space.join_policy),
+            "member_role": str(space.member_role),
+        },
+    )
     if actor is not None:
         set_member_role(space, actor, Role.ADMIN, actor=actor)
     return space
@@ -251,6 +265,13 @@ def set_member_role(space: SpacePage, user, role: str, *, actor=None) -> Members
             user=actor,
             data={"member": user.get_username(), "role": str(role), "previous": previous},
         )
+        record(
+            AuditAction.MEMBERSHIP_ADDED if created else AuditAction.MEMBERSHIP_ROLE_CHANGED,
+            actor=actor,
+            target=user,
+            space=space,
+            details={"role": change(previous, str(role))},
+        )
         if actor is not None and actor.pk != user.pk:
             member_role_changed.send(
                 sender=SpacePage,
@@ -277,6 +298,7 @@ def remove_member(space: SpacePage, user, *, actor=None) -> None:
     memberships = _lock_memberships(space)
     if _is_last_admin(memberships, user.pk):
         raise LastSpaceAdminError
+    previous = memberships[user.pk].role if user.pk in memberships else None
     deleted, _details = Membership.objects.filter(space=space, user=user).delete()
     user.groups.remove(*Group.objects.filter(name__in=_user_groups_for(space)))
     # A request for a role (to write) goes with the membership it would have changed.
@@ -287,6 +309,13 @@ def remove_member(space: SpacePage, user, *, actor=None) -> None:
             action="intranet.member_removed",
             user=actor,
             data={"member": user.get_username()},
+        )
+        record(
+            AuditAction.MEMBERSHIP_REMOVED,
+            actor=actor,
+            target=user,
+            space=space,
+            details={"role": change(previous, None)},
         )
 
 
@@ -417,19 +446,37 @@ def update_space_settings(
     return space
 
 
+@transaction.atomic
 def set_join_policy(space: SpacePage, join_policy: str, *, actor=None) -> None:
     """Who may join: written to the live row directly, since revisions never carry it."""
     require_space_manager(space, actor)
+    previous = space.join_policy
     space.join_policy = JoinPolicy(join_policy)
     SpacePage.objects.filter(pk=space.pk).update(join_policy=space.join_policy)
+    if previous != space.join_policy:
+        record(
+            AuditAction.SPACE_JOIN_POLICY_CHANGED,
+            actor=actor,
+            space=space,
+            details={"join_policy": change(str(previous), str(space.join_policy))},
+        )
 
 
+@transaction.atomic
 def set_new_member_role(space: SpacePage, member_role: str, *, actor=None) -> None:
     """What joining gives (write or only read): written to the live row directly, since
     revisions never carry it. Members keep the roles they have."""
     require_space_manager(space, actor)
+    previous = space.member_role
     space.member_role = MemberRole(member_role)
     SpacePage.objects.filter(pk=space.pk).update(member_role=space.member_role)
+    if previous != space.member_role:
+        record(
+            AuditAction.SPACE_MEMBER_ROLE_CHANGED,
+            actor=actor,
+            space=space,
+            details={"member_role": change(str(previous), str(space.member_role))},
+        )
 
 
 @transaction.atomic
@@ -456,6 +503,12 @@ def set_space_visibility(space: SpacePage, visibility: str, *, actor=None) -> No
             action="intranet.visibility_changed",
             user=actor,
             data={"visibility": str(visibility), "previous": previous},
+        )
+        record(
+            AuditAction.SPACE_VISIBILITY_CHANGED,
+            actor=actor,
+            space=space,
+            details={"visibility": change(str(previous), str(visibility))},
         )
 
 
@@ -488,13 +541,17 @@ def sync_space_after_admin_edit(space: SpacePage, *, actor=None) -> list[str]:
     restricted = PageViewRestriction.objects.filter(page=space).exists()
     sync_space_permissions(space)
     if restricted != space.is_members_only:
+        previous = Visibility.MEMBERS if restricted else Visibility.OPEN
         log(
             instance=space,
             action="intranet.visibility_changed",
             user=actor,
-            data={
-                "visibility": str(space.visibility),
-                "previous": Visibility.MEMBERS if restricted else Visibility.OPEN,
-            },
+            data={"visibility": str(space.visibility), "previous": previous},
+        )
+        record(
+            AuditAction.SPACE_VISIBILITY_CHANGED,
+            actor=actor,
+            space=space,
+            details={"visibility": change(str(previous), str(space.visibility))},
         )
     return []

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "blogs",
     "feeds",
     "search",
+    "audit",
     "home",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -346,6 +347,9 @@ ACCOUNT_RATE_LIMITS = {
     "signup": env_str("RATE_LIMIT_SIGNUP", "20/m/ip"),
     "reset_password": "20/m/ip,5/m/key",
 }
+# The client's address (login rate limits per address, the audit log) comes from the
+# connection, or behind that many proxies from the X-Forwarded-For they append to.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 SIGNUP_DOMAINS = [d.lower().lstrip("@") for d in env_list("SIGNUP_DOMAINS", ["example.com"])]
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = WAGTAIL_SITE_NAME
