@@ -28,7 +28,7 @@ bench/results/<timestamp>.json and .md.
 
 The other benchmarks are modules of this package, each with `--help`:
 
-  python -m bench.search       the search page's path, Whoosh against the database backend
+  python -m bench.search       the search page on real queries beside Whoosh, PostgreSQL, tantivy
   python -m bench.experts      the expert finder, per query
   python -m bench.whoosh_scale the Whoosh backend alone on synthetic text
   python -m bench.digest       the e-mail digest for 1,000 and 10,000 users, time and memory

@@ -17,6 +17,7 @@ from django.utils.html import strip_tags
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from modelsearch.index import SearchField
+from wagtail.models import Site
 
 from search import registry
 from search.analyzers import fold, query_terms, query_words
@@ -65,6 +66,10 @@ def page_hits(pks: Sequence[Any], pages: QuerySet, query: str = "") -> list[Sear
     space_model = registry.pages().space_model
     spaces = {space.pk: space for space in space_model.objects.filter(pk__in=space_ids)}
     authors = _authors({page.owner_id for page in loaded if page.owner_id})
+    # Every page's URL needs the sites' root paths: read them once, not once per hit.
+    root_paths = Site.get_site_root_paths()
+    for obj in (*loaded, *spaces.values()):
+        obj._wagtail_cached_site_root_paths = root_paths
     people = registry.people()
     hits = []
     for page in loaded:

@@ -33,8 +33,10 @@ One module per job:
 - ``writes``: writes to the live index, the queue, and rebuilds
 - ``compiler``: queries, filters and ordering as Whoosh queries
 - ``results``: hits, counts and facets
+- ``bulk``: the same hits, counts and facets read a posting list at a time (the search
+  page's path), where Whoosh would score and count document by document
 - ``backend``: the backend class and its spelling corrector
-- ``patches``: a fix to Whoosh, applied when the backend is made
+- ``patches``: fixes to Whoosh, applied when the backend is made
 """
 
 from search.backends.whoosh.backend import SearchBackend, WhooshSearchBackend

@@ -206,14 +206,15 @@ class _PartialWord(wquery.Query):
     def estimate_size(self, ixreader: IndexReader) -> int:
         return 0
 
-    def _terms(self, reader: IndexReader) -> tuple[str, ...]:
+    def terms(self, reader: IndexReader) -> tuple[str, ...]:
+        """The whole words' terms, looked up in the whole index's reader ``reader``."""
         # Each segment asks; the index's words are looked up once.
         if self._resolved is None or self._resolved[0] is not reader:
             self._resolved = (reader, whole_word_terms(reader, self.prefix, self.exclude))
         return self._resolved[1]
 
     def matcher(self, searcher: Searcher, context: SearchContext | None = None) -> Any:
-        terms = self._terms(searcher.get_parent().reader())
+        terms = self.terms(searcher.get_parent().reader())
         unscored = searcher.boolean_context()
         columns = []
         for column, column_boost in self.columns:
