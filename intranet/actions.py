@@ -449,34 +449,29 @@ def update_space_settings(
 @transaction.atomic
 def set_join_policy(space: SpacePage, join_policy: str, *, actor=None) -> None:
     """Who may join: written to the live row directly, since revisions never carry it."""
-    require_space_manager(space, actor)
-    previous = space.join_policy
-    space.join_policy = JoinPolicy(join_policy)
-    SpacePage.objects.filter(pk=space.pk).update(join_policy=space.join_policy)
-    if previous != space.join_policy:
-        record(
-            AuditAction.SPACE_JOIN_POLICY_CHANGED,
-            actor=actor,
-            space=space,
-            details={"join_policy": change(str(previous), str(space.join_policy))},
-        )
+    _set_live_setting(
+        space, "join_policy", JoinPolicy(join_policy), AuditAction.SPACE_JOIN_POLICY_CHANGED, actor
+    )
 
 
 @transaction.atomic
 def set_new_member_role(space: SpacePage, member_role: str, *, actor=None) -> None:
     """What joining gives (write or only read): written to the live row directly, since
     revisions never carry it. Members keep the roles they have."""
+    _set_live_setting(
+        space, "member_role", MemberRole(member_role), AuditAction.SPACE_MEMBER_ROLE_CHANGED, actor
+    )
+
+
+def _set_live_setting(space: SpacePage, field: str, value, action: AuditAction, actor) -> None:
+    """Write one of the space's settings that revisions never carry to its live row, and
+    record the change in the audit log when it is one."""
     require_space_manager(space, actor)
-    previous = space.member_role
-    space.member_role = MemberRole(member_role)
-    SpacePage.objects.filter(pk=space.pk).update(member_role=space.member_role)
-    if previous != space.member_role:
-        record(
-            AuditAction.SPACE_MEMBER_ROLE_CHANGED,
-            actor=actor,
-            space=space,
-            details={"member_role": change(str(previous), str(space.member_role))},
-        )
+    previous = getattr(space, field)
+    setattr(space, field, value)
+    SpacePage.objects.filter(pk=space.pk).update(**{field: value})
+    if previous != value:
+        record(action, actor=actor, space=space, details={field: change(str(previous), str(value))})
 
 
 @transaction.atomic
