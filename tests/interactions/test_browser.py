@@ -216,7 +216,11 @@ def test_a_new_colleague_completes_the_profile_and_sees_the_photo_in_the_header(
     profile = Profile.objects.get(user__username="nora")
     header_avatar = page.locator(".user-menu summary img.avatar")
     assert header_avatar.get_attribute("src") == profile.photo.url
-    assert header_avatar.evaluate("img => img.complete && img.naturalWidth > 0")
+    # decode() waits for the image and rejects when it cannot be loaded: a busy machine
+    # may not have fetched it yet when the heading appears.
+    assert header_avatar.evaluate(
+        "img => img.decode().then(() => img.naturalWidth > 0, () => false)"
+    )
     assert page.locator("section.complete-profile").count() == 0  # nothing missing now
     shoot(page, "interactions-home-after-profile-phone")
     assert not page.js_errors
