@@ -21,3 +21,9 @@ member_role_changed = Signal()
 #: the space's moderators for write access. `join_request` is the stored request (a
 #: `JoinRequest` with the role asked for), `space` its space.
 write_access_requested = Signal()
+
+#: Sent on the commit of `profiles.actions.deactivate_person`, after a person left the
+#: company (by the admin, the CSV import or directory sync): every app that keeps a way in
+#: for that person (feed tokens, API tokens, sessions) ends it. Arguments: `user` (already
+#: inactive) and `actor` (None for the system's own changes).
+person_left = Signal()
