@@ -28,6 +28,11 @@ class AuditAction(models.TextChoices):
     ADMIN_GRANTED = "admin.granted", _("Admin rights granted")
     ADMIN_REVOKED = "admin.revoked", _("Admin rights revoked")
     GROUP_CHANGED = "group.changed", _("Group permissions changed")
+    SPACE_DELETED = "space.deleted", _("Space deleted")
+    PERSON_DEACTIVATED = "person.deactivated", _("Person deactivated")
+    PERSON_REACTIVATED = "person.reactivated", _("Person reactivated")
+    API_TOKEN_CREATED = "api_token.created", _("API token created")
+    API_TOKEN_REVOKED = "api_token.revoked", _("API token revoked")
     # Reserved for guests (issue 19): outside partners invited into chosen spaces.
     GUEST_INVITED = "guest.invited", _("Guest invited")
     GUEST_REVOKED = "guest.revoked", _("Guest access revoked")
