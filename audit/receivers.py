@@ -17,6 +17,8 @@ from django.contrib.auth.models import Group, Permission
 from django.core.signals import request_finished, request_started
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_save, pre_save
+from django.forms import Media
+from wagtail.models import GroupCollectionPermission, GroupPagePermission
 
 from audit import origin
 from audit.actions import record
@@ -155,6 +157,60 @@ def write_group_permissions(pairs: Iterable[tuple], granted: bool) -> None:
             actor=actor,
             details={"group": group.name, "added" if granted else "removed": sorted(names)},
         )
+
+
+# --- page and collection permissions in the Wagtail admin's group editor ---------------------
+
+
+def _object_permissions(group: Group) -> set[str]:
+    """What `group` may do on pages and collections, one line per (object, permission)."""
+    if group.pk is None:
+        return set()
+    held = set()
+    pages = GroupPagePermission.objects.filter(group=group).select_related("page", "permission")
+    for grant in pages:
+        held.add(f"{grant.permission.codename} on page “{grant.page.title}” (#{grant.page_id})")
+    collections = GroupCollectionPermission.objects.filter(group=group).select_related(
+        "collection", "permission"
+    )
+    for grant in collections:
+        held.add(
+            f"{grant.permission.codename} on collection “{grant.collection.name}” "
+            f"(#{grant.collection_id})"
+        )
+    return held
+
+
+class GroupPermissionRecorder:
+    """A panel of the group editor that shows nothing: it notes the group's page and
+    collection permissions when the editor is opened and, after the other panels have
+    saved (Wagtail writes these with `bulk_create`, which sends no signal), records what
+    changed. Spaces' role groups are kept by `intranet.actions`, whose changes are recorded
+    as the space settings that cause them."""
+
+    media = Media()
+
+    def __init__(self, data=None, files=None, instance: Group | None = None, **kwargs) -> None:
+        self.instance = instance
+        self.before = _object_permissions(instance) if instance is not None else set()
+
+    def is_valid(self) -> bool:
+        return True
+
+    def save(self) -> None:
+        if self.instance is None or self.instance.pk is None:
+            return
+        after = _object_permissions(self.instance)
+        details: dict = {"group": self.instance.name}
+        if added := after - self.before:
+            details["added"] = sorted(added)
+        if removed := self.before - after:
+            details["removed"] = sorted(removed)
+        if added or removed:
+            record(AuditAction.GROUP_CHANGED, actor=origin.current_actor(), details=details)
+
+    def as_admin_panel(self) -> str:
+        return ""
 
 
 def connect_receivers() -> None:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import AdminOnlyMenuItem
 
+from audit.receivers import GroupPermissionRecorder
 from audit.views import AuditLogView
 
 
@@ -25,3 +26,9 @@ def register_audit_log_urls() -> list:
 @hooks.register("register_reports_menu_item")
 def register_audit_log_menu_item() -> AdminOnlyMenuItem:
     return AdminOnlyMenuItem(_("Audit log"), reverse("audit_log"), icon_name="list-ul", order=950)
+
+
+@hooks.register("register_group_permission_panel", order=10_000)
+def register_group_permission_recorder() -> type[GroupPermissionRecorder]:
+    # Last of the panels: it compares after every other panel has saved.
+    return GroupPermissionRecorder

@@ -12,6 +12,9 @@ from wagtail.documents import get_document_model
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from audit import origin
+from audit.actions import record
+from audit.models import AuditAction
 from intranet.attachments import (
     has_current_text,
     read_document_text,
@@ -19,6 +22,7 @@ from intranet.attachments import (
 )
 from intranet.cache import bump_generation
 from intranet.files import pages_showing
+from intranet.models import SpacePage
 from intranet.moves import reindex_descendants, rewrite_space_of_subtree
 from intranet.signals import page_space_changed
 from intranet.tasks import enqueue_after_commit
@@ -81,6 +85,12 @@ def reindex_pages_of_deleted_document(sender, instance, **kwargs) -> None:
     reindex_pages(getattr(instance, "_pages_holding", []))
 
 
+def record_deleted_space(sender, instance: SpacePage, **kwargs) -> None:
+    """Spaces are deleted in the Wagtail admin (or a shell), never through an action of
+    ours: whoever deletes one, the audit log says who, when and which."""
+    record(AuditAction.SPACE_DELETED, actor=origin.current_actor(), space=instance)
+
+
 def connect_receivers() -> None:
     post_save.connect(update_space_after_move, sender=Page, dispatch_uid="intranet_space_of_move")
     post_page_move.connect(reindex_after_move, dispatch_uid="intranet_reindex_after_move")
@@ -100,4 +110,7 @@ def connect_receivers() -> None:
         reindex_pages_of_deleted_document,
         sender=document_model,
         dispatch_uid="intranet_document_deleted",
+    )
+    post_delete.connect(
+        record_deleted_space, sender=SpacePage, dispatch_uid="intranet_space_deleted"
     )
