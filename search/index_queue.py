@@ -263,13 +263,65 @@ class _IndexBatch:
         self.instances: dict[IndexKey, Any] = {}
 
     def __call__(self) -> None:
-        for key, instance in self.instances.items():
-            try:
-                _apply(self.using, key, instance)
-            except Exception:
-                # The write is committed whatever happens to its document; log, go on with
-                # the others, and let `update_index` repair this one.
-                logger.exception("Updating the search document of %s failed", key)
+        with one_write_per_index():
+            for key, instance in self.instances.items():
+                try:
+                    _apply(self.using, key, instance)
+                except Exception:
+                    # The write is committed whatever happens to its document; log, go on
+                    # with the others, and let `update_index` repair this one.
+                    logger.exception("Updating the search document of %s failed", key)
+
+
+# --- One index commit per batch -----------------------------------------------------------
+
+# A Whoosh commit writes and merges a segment: about as costly for one document as for
+# fifty. While a batch's objects are indexed in this thread, an index backend hands its
+# writes to `batch_write` and they reach each index in one commit when the batch ends.
+_write_batch = threading.local()
+
+WriteFlush = Callable[[list[Operation]], None]
+
+
+@contextmanager
+def one_write_per_index() -> Iterator[None]:
+    """Collect the index writes made inside the block (in this thread) and write each
+    index's operations in one go, in their order, when the block ends or before the next
+    read of an index (`flush_batched_writes`). Nested blocks join the outermost one."""
+    if getattr(_write_batch, "pending", None) is not None:
+        yield
+        return
+    _write_batch.pending = {}
+    try:
+        yield
+    finally:
+        flush_batched_writes(close=True)
+
+
+def batch_write(key: object, ops: list[Operation], flush: WriteFlush) -> bool:
+    """Add `ops` to the open batch of the index `key` (written later by `flush`) and return
+    True, or return False when no batch is open and the caller writes at once."""
+    pending: dict[object, tuple[WriteFlush, list[Operation]]] | None = getattr(
+        _write_batch, "pending", None
+    )
+    if pending is None:
+        return False
+    pending.setdefault(key, (flush, []))[1].extend(ops)
+    return True
+
+
+def flush_batched_writes(close: bool = False) -> None:
+    """Write what the open batch holds (a read must see it); `close` also ends the batch."""
+    pending = getattr(_write_batch, "pending", None)
+    if pending is None:
+        return
+    _write_batch.pending = None if close else {}
+    for key, (flush, ops) in pending.items():
+        try:
+            flush(ops)
+        except Exception:
+            # As for one object: the database write stands; `update_index` repairs the index.
+            logger.exception("Writing the batched search documents of %s failed", key)
 
 
 def _apply(using: str, key: IndexKey, instance) -> None:

@@ -30,7 +30,7 @@ from whoosh import query as wquery
 from whoosh.idsets import BitSet
 from whoosh.searching import Searcher
 
-from search.index_queue import IndexQueue, apply_deferred
+from search.index_queue import IndexQueue, apply_deferred, flush_batched_writes
 
 logger = logging.getLogger(__name__)
 
@@ -176,6 +176,7 @@ class IndexStore:
     def searcher(self) -> Searcher:
         """A searcher on the live generation, reused while that generation is unchanged."""
         apply_deferred()
+        flush_batched_writes()
         try:
             generation = self.ensure_live()
         except OSError as error:

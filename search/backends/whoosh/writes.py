@@ -29,7 +29,7 @@ from search.backends.whoosh.schema import (
     schema_for,
 )
 from search.backends.whoosh.store import CORRUPT_INDEX_ERRORS, IndexStore, IndexUnavailable
-from search.index_queue import Operation, apply_deferred
+from search.index_queue import Operation, apply_deferred, batch_write
 
 if TYPE_CHECKING:
     from search.backends.whoosh.backend import WhooshSearchBackend
@@ -163,7 +163,14 @@ class WhooshIndex(BaseIndex):
         """Apply ops to the live index, or queue them if it is locked or broken.
 
         Never raises because the index is locked or broken: a save must not fail for search.
+        Inside `one_write_per_index` (a transaction's batch of index updates), the ops wait
+        for the batch's end, so the batch costs one commit per index.
         """
+        if batch_write(self.store.root, ops, self._write_now):
+            return
+        self._write_now(ops)
+
+    def _write_now(self, ops: list[Operation]) -> None:
         # Updates held back for a commit that never comes go first, as they would have.
         apply_deferred()
         store = self.store
