@@ -494,6 +494,21 @@ def query_terms(word: str) -> tuple[str, ...]:
     return analysed_terms(word.lower(), None)
 
 
+def joined_terms(first: str, second: str) -> tuple[str, ...]:
+    """The stems of two query words written as one ("Home", "Office" → "homeoffic"), for
+    documents that write them together. Only the whole word's own stems: its compound
+    parts are the two words again, whose own terms already stand for them."""
+    if not (query_terms(first) and query_terms(second)):
+        return ()
+    joined = (first + second).lower()
+    spellings = dict.fromkeys((joined, restore_umlauts(joined)))
+    return tuple(
+        dict.fromkeys(
+            term for spelling in spellings for term in language_terms(fold(spelling), None)
+        )
+    )
+
+
 def phrase_terms(text: str) -> list[tuple[str, ...]]:
     """The index terms of a phrase, one tuple of alternatives per position."""
     positions = (query_terms(word) for word in query_words(text))

@@ -145,3 +145,54 @@ def test_short_words_and_unranked_searches_find_whole_words_only(backend):
     assert titles(backend.search("Organ", models.Book)) == ["Organisation"]
     unranked = backend.search("Organ", models.Book, order_by_relevance=False)
     assert list(unranked) == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        ("Home Office", "Regeln für das Homeoffice"),
+        ("Call Center", "Unser Callcenter in Leipzig"),
+        ("Team Meeting", "Protokoll vom Teammeeting"),
+        ("Homeoffice", "Regeln für das Home Office"),
+        ("Teammeeting", "Protokoll vom Team Meeting"),
+        ("Arbeitszeit", "Regeln zu Arbeit und Zeit? Nein: zur Arbeits Zeit"),
+    ],
+)
+def test_words_written_apart_or_together_find_each_other(open_space, editor, typed, written):
+    page = make_wiki_page(open_space, written, "<p>Ein Bericht.</p>", author=editor, language="de")
+    make_wiki_page(open_space, "Kantine", f"<p>{FILLER}</p>", author=editor, language="de")
+
+    found = get_search_backend().search(typed, type(page).objects.live(), operator="and")
+
+    assert [hit.pk for hit in found] == [page.pk]
+
+
+def test_a_word_is_split_only_where_both_parts_stand_next_to_each_other(open_space, editor):
+    apart = make_wiki_page(
+        open_space,
+        "Office hours",
+        "<p>Office hours. Home is where the heart is.</p>",
+        author=editor,
+        language="en",
+    )
+    together = make_wiki_page(
+        open_space, "Home Office", "<p>Working from home.</p>", author=editor, language="en"
+    )
+
+    found = get_search_backend().search("Homeoffice", type(apart).objects.live())
+
+    assert [hit.pk for hit in found] == [together.pk]
+
+
+def test_joining_words_leaves_the_ranking_of_whole_words_first(open_space, editor):
+    joined = make_wiki_page(
+        open_space, "Homeoffice", f"<p>Homeoffice. {FILLER}</p>", author=editor, language="de"
+    )
+    apart = make_wiki_page(
+        open_space, "Home Office", "<p>Home Office.</p>", author=editor, language="de"
+    )
+
+    found = get_search_backend().search("Home Office", type(apart).objects.live())
+
+    assert {hit.pk for hit in found} == {apart.pk, joined.pk}
+    assert found[0].pk == apart.pk

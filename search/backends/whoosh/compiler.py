@@ -38,6 +38,8 @@ from whoosh.util import make_binary_tree
 
 from search.analyzers import (
     autocomplete_terms,
+    compound_parts,
+    joined_terms,
     partial_prefix,
     phrase_terms,
     query_terms,
@@ -224,6 +226,89 @@ class _PartialWord(wquery.Query):
                 union = make_binary_tree(matching.UnionMatcher, postings)
                 score = PREFIX_SCORE * column_boost * self.boost
                 columns.append(_ConstantScoreMatcher(union, boost=score))
+        if not columns:
+            return matching.NullMatcher()
+        return make_binary_tree(matching.UnionMatcher, columns)
+
+
+#: The shortest part a query word is cut into when looking for it written as two words.
+SPLIT_PART_LENGTH = 4
+
+
+def split_by_index(reader: IndexReader, word: str) -> tuple[str, str] | None:
+    """The cut of `word` into two words that are both written somewhere in the index
+    ("homeoffice" → "home", "office"), the one whose rarer part is commonest; None when no
+    cut makes two such words. The index's own words are the dictionary: CharSplit's German
+    statistics leave English and mixed compounds ("Teammeeting") whole."""
+    if SPELLING not in reader.schema or len(word) < 2 * SPLIT_PART_LENGTH or not word.isalpha():
+        return None
+    field = reader.schema[SPELLING]
+
+    def frequency(part: str) -> int:
+        key = field.to_bytes(part)
+        return reader.doc_frequency(SPELLING, key) if (SPELLING, key) in reader else 0
+
+    best: tuple[int, str, str] | None = None
+    for cut in range(SPLIT_PART_LENGTH, len(word) - SPLIT_PART_LENGTH + 1):
+        tail = frequency(word[cut:])
+        if not tail:
+            continue
+        head = word[:cut]
+        heads = [head]
+        if head.endswith("s") and len(head) > SPLIT_PART_LENGTH:
+            heads.append(head[:-1])  # the linking "s" of "Arbeits|zeit"
+        for candidate in heads:
+            found = min(frequency(candidate), tail)
+            if found and (best is None or found > best[0]):
+                best = (found, candidate, word[cut:])
+    return None if best is None else (best[1], best[2])
+
+
+class _SplitWord(wquery.Query):
+    """One query word written in documents as two ("Homeoffice" as "Home Office"): the
+    two words standing next to each other in one of the searched columns, scored as a
+    phrase. The cut is chosen from the whole index's words (`split_by_index`)."""
+
+    def __init__(self, word: str, columns: Sequence[tuple[str, float]], boost: float = 1.0):
+        self.word = word
+        self.columns = tuple(columns)
+        self.boost = boost
+        self._resolved: tuple[IndexReader, tuple[str, str] | None] | None = None
+
+    def _key(self) -> tuple:
+        return (self.word, self.columns, self.boost)
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, *self._key()))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.word!r})"
+
+    def estimate_size(self, ixreader: IndexReader) -> int:
+        return 0
+
+    def parts(self, reader: IndexReader) -> tuple[str, str] | None:
+        if self._resolved is None or self._resolved[0] is not reader:
+            self._resolved = (reader, split_by_index(reader, self.word))
+        return self._resolved[1]
+
+    def matcher(self, searcher: Searcher, context: SearchContext | None = None) -> Any:
+        parts = self.parts(searcher.get_parent().reader())
+        if parts is None:
+            return matching.NullMatcher()
+        head, tail = (query_terms(part) for part in parts)
+        if not head or not tail:
+            return matching.NullMatcher()
+        columns = []
+        for column, column_boost in self.columns:
+            steps = [_Or([wquery.Term(column, t) for t in terms]) for terms in (head, tail)]
+            found = wquery.Sequence(steps, boost=column_boost * self.boost)
+            found_matcher = found.matcher(searcher, context)
+            if found_matcher.is_active():
+                columns.append(found_matcher)
         if not columns:
             return matching.NullMatcher()
         return make_binary_tree(matching.UnionMatcher, columns)
@@ -582,23 +667,35 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
         self, text: str, make_term: Any, boost: float = 1.0, partial: bool = False
     ) -> list[wquery.Query]:
         # One clause per query word: any of its stems in any searched column, and with
-        # `partial` the whole words it begins.
+        # `partial` the whole words it begins and the word as it is written when people
+        # write it apart or together: "Home Office" meets "Homeoffice" and the other way.
         columns = self.text_columns()
+        # A stop word is left out, as Elasticsearch leaves out the words its analyser drops.
+        words = [(word, terms) for word in query_words(text) if (terms := query_terms(word))]
         clauses = []
-        for word in query_words(text):
-            terms = query_terms(word)
-            # A stop word is left out, as Elasticsearch leaves out the words
-            # its analyser drops.
-            if not terms:
-                continue
+        for index, (word, terms) in enumerate(words):
             alternatives = [
                 make_term(column, term, column_boost)
                 for term in terms
                 for column, column_boost in columns
             ]
-            prefix = partial_prefix(word) if partial else None
-            if prefix is not None and columns:
-                alternatives.append(_PartialWord(prefix, columns, frozenset(terms), boost))
+            if partial and columns:
+                prefix = partial_prefix(word)
+                if prefix is not None:
+                    alternatives.append(_PartialWord(prefix, columns, frozenset(terms), boost))
+                pairs = []
+                if index > 0:
+                    pairs.append((words[index - 1][0], word))
+                if index + 1 < len(words):
+                    pairs.append((word, words[index + 1][0]))
+                joined = [t for pair in pairs for t in joined_terms(*pair) if t not in terms]
+                alternatives += [
+                    make_term(column, term, column_boost)
+                    for term in dict.fromkeys(joined)
+                    for column, column_boost in columns
+                ]
+                if not compound_parts(word.lower()):
+                    alternatives.append(_SplitWord(word.lower(), columns, boost))
             if alternatives:
                 clauses.append(_Or(alternatives))
         return clauses
