@@ -145,6 +145,9 @@ class BlogsRootPage(ReadOnlyServeMixin, Page):
 class BlogIndexPage(ReadOnlyServeMixin, IntranetPage):
     """A blog: personal (under /blogs/, `author` set) or a space's (under the space)."""
 
+    # Its owner wrote it: when they leave, it stays theirs (see `profiles.actions`).
+    owner_is_author = True
+
     author = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -204,6 +207,9 @@ class BlogPostTag(TaggedItemBase):
 
 
 class BlogPostPage(ReadOnlyServeMixin, IntranetPage):
+    # Its owner wrote it: when they leave, it stays under their name (see `profiles.actions`).
+    owner_is_author = True
+
     date = models.DateTimeField(
         _("date"),
         default=timezone.now,
@@ -360,7 +366,7 @@ class BlogPostPage(ReadOnlyServeMixin, IntranetPage):
             if username:
                 author = (
                     get_user_model()
-                    .objects.filter(username=username, is_active=True)
+                    .objects.filter(username=username)
                     .select_related("profile", "profile__department")
                     .first()
                 )

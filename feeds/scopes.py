@@ -99,6 +99,7 @@ ENTRY_ROW = (
     "owner__username",
     "owner__first_name",
     "owner__last_name",
+    "owner__is_active",
 )
 # Sanitized bodies are keyed on the page's published revision, so they never go stale.
 BODY_CACHE_SECONDS = 7 * 24 * 3600

@@ -1,22 +1,36 @@
 """How a person is named and shown, wherever people appear: one rule for every app.
 
-A person is shown by their full name, or by their username when they have not given one.
-Templates use the same rule through the `people` template library (`{{ user|display_name }}`).
+A person is shown by their full name, or by their username when they have not given one;
+someone who has left the company (a deactivated account) is marked as a former employee,
+since their posts, pages and comments stay under their name. Templates use the same rule
+through the `people` template library (`{{ user|display_name }}`).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractUser
 
 
 def display_name(user: AbstractUser | None) -> str:
-    """The person's full name, else their username; "" for nobody (a deleted author)."""
+    """The person's full name, else their username; "" for nobody (a deleted author).
+    "Anna Schmidt (former employee)" for someone who has left."""
     if user is None:
         return ""
-    return user.get_full_name() or user.get_username()
+    name = user.get_full_name() or user.get_username()
+    if not is_current(user):
+        return gettext("%(name)s (former employee)") % {"name": name}
+    return name
+
+
+def is_current(user: AbstractUser | None) -> bool:
+    """Whether the person still works here: an account that was not deactivated when they
+    left (`profiles.actions.deactivate_person`)."""
+    return user is not None and bool(getattr(user, "is_active", True))
 
 
 def short_name(user: AbstractUser | None) -> str:

@@ -4,15 +4,27 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass, field
+from importlib import import_module
 
-from django.contrib.auth import get_user_model
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY, get_permission_codename, get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.models import Page
 
+from audit.actions import record
+from audit.models import AuditAction
+from intranet.access import is_employee
+from intranet.cache import bump_generation
+from intranet.signals import person_left
 from profiles.models import (
     Endorsement,
     Profile,
@@ -22,6 +34,8 @@ from profiles.models import (
     manager_would_loop,
 )
 from search.index_queue import index_after_commit
+
+logger = logging.getLogger(__name__)
 
 
 def can_edit_profile(actor, profile: Profile) -> bool:
@@ -107,6 +121,158 @@ def withdraw_endorsement(profile_skill: ProfileSkill, *, endorser) -> None:
     Endorsement.objects.filter(profile_skill=profile_skill, endorser=endorser).delete()
 
 
+# --- leavers ------------------------------------------------------------------------------
+
+
+def can_manage_leavers(actor) -> bool:
+    """Who may deactivate and reactivate people: site admins, and whoever the Wagtail admin
+    lets edit users (it would let them untick "active" there anyway)."""
+    if not is_employee(actor):
+        return False
+    User = get_user_model()
+    return actor.is_superuser or actor.has_perm(
+        f"{User._meta.app_label}.{get_permission_codename('change', User._meta)}"
+    )
+
+
+def require_manage_leavers(actor) -> None:
+    """`actor` None is the system (the CSV import, directory sync): always allowed."""
+    if actor is not None and not can_manage_leavers(actor):
+        raise PermissionDenied
+
+
+@dataclass(frozen=True)
+class Departure:
+    """What `deactivate_person` did: to whom their pages went (None: nobody), how many went,
+    how many stayed theirs for want of a successor (their posts always stay theirs), and
+    how many sessions ended."""
+
+    successor: object | None
+    pages_handed_over: int
+    pages_unclaimed: int
+    sessions_ended: int
+
+
+def default_successor(user):
+    """Who takes over a leaver's pages unless someone is chosen: their manager, while the
+    manager still works here."""
+    profile = Profile.objects.select_related("manager").filter(user=user).first()
+    manager = profile.manager if profile is not None else None
+    if manager is None or not manager.is_active or manager.pk == user.pk:
+        return None
+    return manager
+
+
+def pages_to_hand_over(user):
+    """The pages `user` owns whose owner is not their author. A page type whose `owner` is
+    the person it is shown as written by (a blog post, a personal blog) says so with
+    `owner_is_author = True`, and keeps its owner: a leaver's posts stay under their name."""
+    owned = Page.objects.filter(owner=user)
+    type_ids = set(owned.values_list("content_type", flat=True).distinct())
+    authored = [
+        pk
+        for pk in type_ids
+        if getattr(ContentType.objects.get_for_id(pk).model_class(), "owner_is_author", False)
+    ]
+    return owned.exclude(content_type__in=authored)
+
+
+def end_sessions(user_ids: Collection[int]) -> int:
+    """Delete every stored session of these people; returns how many.
+
+    Their next request finds no session (and were one left, Django's authentication
+    refuses an inactive account anyway: `ModelBackend.user_can_authenticate`). Sessions are
+    stored by key, not by person, so each live one is read: fine for the rare leaver, a
+    few seconds at hundreds of thousands of sessions. Backends that cannot list their
+    sessions (cache only, signed cookies) rely on that authentication check alone."""
+    store_class = import_module(settings.SESSION_ENGINE).SessionStore
+    if not user_ids or not hasattr(store_class, "get_model_class"):
+        return 0
+    wanted = {str(pk) for pk in user_ids}
+    rows = (
+        store_class.get_model_class()
+        .objects.filter(expire_date__gt=timezone.now())
+        .values_list("session_key", "session_data")
+    )
+    decoder = store_class()
+    keys = [
+        key
+        for key, data in rows.iterator(chunk_size=2000)
+        if str(decoder.decode(data).get(SESSION_KEY)) in wanted
+    ]
+    for key in keys:
+        # Through the store, so a cached_db session leaves the cache too.
+        store_class(session_key=key).delete()
+    return len(keys)
+
+
+def _announce_departure(user, actor) -> None:
+    """After the commit: the apps that keep a way in for the person end it (feed tokens, API
+    tokens), and cached page lists that show their name show it marked."""
+    for _receiver, response in person_left.send_robust(sender=Profile, user=user, actor=actor):
+        if isinstance(response, Exception):
+            logger.error(
+                "A receiver of person_left failed for user %s: %r",
+                user.pk,
+                response,
+                exc_info=(type(response), response, response.__traceback__),
+            )
+    bump_generation("content")
+
+
+def deactivate_person(user, *, actor, successor=None, sweep_sessions: bool = True) -> Departure:
+    """`user` has left the company: their account stops working at once (sessions ended,
+    and on the commit every app's tokens through `intranet.signals.person_left`), the pages
+    they own go to `successor` (default: their manager; nobody: they keep them), and their
+    posts and comments stay under their name, which now reads "former employee".
+
+    `actor` None is the system (the CSV import, directory sync). The caller decides that the
+    person is leaving now; the Wagtail admin's user editor has saved them inactive already
+    when it calls this. `sweep_sessions` False leaves the session sweep to a caller that
+    deactivates several people at once (`end_sessions`)."""
+    require_manage_leavers(actor)
+    if actor is not None and actor.pk == user.pk:
+        raise ValidationError(_("You cannot deactivate your own account."))
+    if successor is not None and (successor.pk == user.pk or not successor.is_active):
+        raise ValidationError(_("Choose a colleague who still works here."))
+    successor = successor or default_successor(user)
+    with transaction.atomic():
+        # A real save, so that the profile leaves search and the people caches expire.
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        handed = pages_to_hand_over(user)
+        if successor is not None:
+            handed_ids = list(handed.values_list("pk", flat=True))
+            handed_over, unclaimed = handed.update(owner=successor), 0
+            # Search keeps each page's owner for its author and department facets.
+            for page in Page.objects.filter(pk__in=handed_ids).specific():
+                index_after_commit(page)
+        else:
+            handed_over, unclaimed = 0, handed.count()
+        details = {
+            "pages_handed_to": successor.get_username() if successor is not None else "",
+            "pages_handed_over": handed_over,
+            "pages_unclaimed": unclaimed,
+        }
+        sessions = 0
+        if sweep_sessions:
+            sessions = details["sessions_ended"] = end_sessions([user.pk])
+        record(AuditAction.PERSON_DEACTIVATED, actor=actor, target=user, details=details)
+        transaction.on_commit(lambda: _announce_departure(user, actor), robust=True)
+    return Departure(successor, handed_over, unclaimed, sessions)
+
+
+@transaction.atomic
+def reactivate_person(user, *, actor) -> None:
+    """Undo a deactivation (a mistake, or someone who came back). Pages that went to a
+    successor stay with them; tokens that ended stay ended."""
+    require_manage_leavers(actor)
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    record(AuditAction.PERSON_REACTIVATED, actor=actor, target=user)
+    transaction.on_commit(lambda: bump_generation("content"), robust=True)
+
+
 # --- directory sync ---------------------------------------------------------------------
 
 IMPORT_COLUMNS = [
@@ -120,6 +286,8 @@ IMPORT_COLUMNS = [
     "location",
     "phone",
 ]
+# Columns a file may have besides: `active` (yes/no; empty or absent leaves it as it is).
+OPTIONAL_IMPORT_COLUMNS = ["active"]
 
 
 @dataclass
@@ -127,6 +295,8 @@ class ImportReport:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    deactivated: list[str] = field(default_factory=list)
+    reactivated: list[str] = field(default_factory=list)
     errors: list[tuple[int, str]] = field(default_factory=list)  # (line number, message)
 
     @property
@@ -142,7 +312,9 @@ def _form_errors(form) -> str:
 
 
 def import_people(text: str, *, dry_run: bool = False) -> ImportReport:
-    """Create or update people, their departments and managers from an HR CSV export.
+    """Create or update people, their departments and managers from an HR CSV export, and
+    deactivate the people who left (`active` "no": `deactivate_person`, their pages going
+    to the manager the file names) or reactivate those who came back.
 
     Every row is validated first (with `ImportRowForm`), then the whole file is applied in
     one transaction; a file with any bad row changes nothing."""
@@ -206,7 +378,8 @@ def _apply_rows(rows, existing, report: ImportReport) -> None:
         user = existing.get(row["username"])
         fields = {k: row[k] for k in ("email", "first_name", "last_name") if row[k]}
         if user is None:
-            user = User(username=row["username"], **fields)
+            # Someone who left before they were ever imported only keeps their name here.
+            user = User(username=row["username"], is_active=row["active"] is not False, **fields)
             user.set_unusable_password()  # they log in through SSO or reset their password
             user.save()
             report.created.append(user.username)
@@ -255,3 +428,25 @@ def _apply_rows(rows, existing, report: ImportReport) -> None:
             if row["username"] in report.skipped:
                 report.skipped.remove(row["username"])
                 report.updated.append(row["username"])
+
+    # Leavers last, so that their pages go to the manager this file names; the sessions of
+    # all of them are swept in one pass.
+    for _line, row in rows:
+        user = by_username[row["username"]].user
+        if row["username"] in report.created or row["active"] is None:
+            continue
+        if row["active"] is False and user.is_active:
+            deactivate_person(user, actor=None, sweep_sessions=False)
+            report.deactivated.append(user.username)
+        elif row["active"] is True and not user.is_active:
+            reactivate_person(user, actor=None)
+            report.reactivated.append(user.username)
+        else:
+            continue
+        if user.username in report.skipped:
+            report.skipped.remove(user.username)
+            report.updated.append(user.username)
+    if report.deactivated:
+        end_sessions(
+            User.objects.filter(username__in=report.deactivated).values_list("pk", flat=True)
+        )

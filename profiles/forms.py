@@ -228,6 +228,19 @@ class ImportRowForm(forms.Form):
     manager = forms.CharField(max_length=150, required=False)
     location = forms.CharField(max_length=200, required=False)
     phone = forms.CharField(max_length=40, required=False)
+    # Optional: whether the person still works here. Empty or absent leaves it as it is.
+    active = forms.CharField(max_length=10, required=False)
+
+    ACTIVE_WORDS = {
+        "yes": True,
+        "true": True,
+        "1": True,
+        "ja": True,
+        "no": False,
+        "false": False,
+        "0": False,
+        "nein": False,
+    }
 
     def clean_username(self):
         # The names sign-up refuses ("-" is where /people/-/suggest/ lives) are refused here too.
@@ -246,3 +259,34 @@ class ImportRowForm(forms.Form):
         if department is None:
             raise forms.ValidationError(_("Unknown department “%(slug)s”."), params={"slug": slug})
         return department
+
+    def clean_active(self) -> bool | None:
+        word = self.cleaned_data["active"].strip().lower()
+        if not word:
+            return None
+        if word not in self.ACTIVE_WORDS:
+            raise forms.ValidationError(
+                _("“%(value)s” is not yes or no (also true/false, 1/0)."),
+                params={"value": self.cleaned_data["active"]},
+            )
+        return self.ACTIVE_WORDS[word]
+
+
+class DeactivateForm(forms.Form):
+    """Who takes over the pages of someone who leaves; their manager unless changed."""
+
+    successor = PersonField(
+        label=_("Hand their pages to"),
+        required=False,
+        help_text=_("Their manager unless you choose someone else. Their posts stay theirs."),
+    )
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+
+    def clean_successor(self):
+        successor = self.cleaned_data["successor"]
+        if successor is not None and successor.pk == self.person.pk:
+            raise forms.ValidationError(_("Choose a colleague who still works here."))
+        return successor

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Window
 from django.db.models.functions import RowNumber
@@ -11,15 +11,22 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from intranet.access import is_employee
 from intranet.cache import cached
 from intranet.fragments import render_fragment, wants_fragment
+from intranet.people import display_name
 from profiles import actions, experts
-from profiles.forms import CompleteProfileForm, DirectoryFilterForm, ProfileForm, SkillForm
+from profiles.forms import (
+    CompleteProfileForm,
+    DeactivateForm,
+    DirectoryFilterForm,
+    ProfileForm,
+    SkillForm,
+)
 from profiles.models import Department, Endorsement, Profile, ProfileSkill, SkillLevel
 from profiles.timezone import remember_time_zone
 from profiles.vcard import vcard_for
@@ -29,17 +36,17 @@ ORG_MEMBERS_SHOWN = 30
 ORG_CHART_CACHE_SECONDS = 600
 
 
-def get_person(viewer, username: str):
-    """The active person called `username` with their profile; 404 for anyone else."""
+def get_person(viewer, username: str, *, former: bool = False):
+    """The active person called `username` with their profile; 404 for anyone else. With
+    `former`, also someone who has left (their profile page stays, for author links)."""
     if not is_employee(viewer):
         raise Http404
-    person = get_object_or_404(
-        get_user_model().objects.select_related(
-            "profile", "profile__department", "profile__manager", "profile__cover"
-        ),
-        username=username,
-        is_active=True,
+    people = get_user_model().objects.select_related(
+        "profile", "profile__department", "profile__manager", "profile__cover"
     )
+    if not former:
+        people = people.filter(is_active=True)
+    person = get_object_or_404(people, username=username)
     if not hasattr(person, "profile"):  # made in the admin, never logged in: none yet
         person.profile = Profile.for_user(person)
     return person
@@ -101,7 +108,9 @@ def directory(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, username: str) -> HttpResponse:
     from profiles.activity import recent_activity
 
-    person = get_person(request.user, username)
+    person = get_person(request.user, username, former=True)
+    if not person.is_active:
+        return former_employee(request, person)
     profile = person.profile
     skills = (
         ProfileSkill.objects.filter(profile=profile)
@@ -132,9 +141,90 @@ def detail(request: HttpRequest, username: str) -> HttpResponse:
             "direct_reports": reports,
             "activity": recent_activity(request.user, person),
             "can_edit": actions.can_edit_profile(request.user, profile),
+            "can_deactivate": person.pk != request.user.pk
+            and actions.can_manage_leavers(request.user),
             "nav_section": "people",
         },
     )
+
+
+def former_employee(request: HttpRequest, person) -> HttpResponse:
+    """The page of someone who has left: their name and what they wrote that the reader may
+    see, for readers following an author link; no contact details, skills or reporting line,
+    which no longer say anything true."""
+    from profiles.activity import recent_activity
+
+    return render(
+        request,
+        "profiles/former.html",
+        {
+            "person": person,
+            "activity": recent_activity(request.user, person),
+            "can_reactivate": actions.can_manage_leavers(request.user),
+            "nav_section": "people",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def deactivate(request: HttpRequest, username: str) -> HttpResponse:
+    """/people/<username>/deactivate/: a site admin confirms that someone has left and
+    chooses who takes over their pages (their manager unless changed)."""
+    person = get_person(request.user, username)
+    if person.pk == request.user.pk or not actions.can_manage_leavers(request.user):
+        raise PermissionDenied
+    form = DeactivateForm(
+        request.POST if request.method == "POST" else None,
+        person=person,
+        initial={"successor": actions.default_successor(person)},
+    )
+    if request.method == "POST" and form.is_valid():
+        name = display_name(person)
+        try:
+            departure = actions.deactivate_person(
+                person, actor=request.user, successor=form.cleaned_data["successor"]
+            )
+        except ValidationError as exc:
+            form.add_error("successor", exc)
+        else:
+            messages.success(request, departure_message(name, departure))
+            return redirect("profiles:detail", username=person.username)
+    context = {
+        "person": person,
+        "form": form,
+        "pages_owned": actions.pages_to_hand_over(person).count(),
+        "nav_section": "people",
+    }
+    return render(request, "profiles/deactivate.html", context, status=400 if form.errors else 200)
+
+
+def departure_message(name: str, departure: actions.Departure) -> str:
+    said = _("%(name)s was deactivated and signed out everywhere.") % {"name": name}
+    if departure.successor is not None and departure.pages_handed_over:
+        said += " " + ngettext(
+            "%(count)s page now belongs to %(successor)s.",
+            "%(count)s pages now belong to %(successor)s.",
+            departure.pages_handed_over,
+        ) % {"count": departure.pages_handed_over, "successor": display_name(departure.successor)}
+    elif departure.pages_unclaimed:
+        said += " " + ngettext(
+            "Nobody took over their %(count)s page: they have no manager here.",
+            "Nobody took over their %(count)s pages: they have no manager here.",
+            departure.pages_unclaimed,
+        ) % {"count": departure.pages_unclaimed}
+    return said
+
+
+@require_POST
+def reactivate(request: HttpRequest, username: str) -> HttpResponse:
+    """Undo a deactivation: a site admin's mistake, or someone who came back."""
+    person = get_person(request.user, username, former=True)
+    if not actions.can_manage_leavers(request.user):
+        raise PermissionDenied
+    if not person.is_active:
+        actions.reactivate_person(person, actor=request.user)
+        messages.success(request, _("%(name)s can sign in again.") % {"name": display_name(person)})
+    return redirect("profiles:detail", username=person.username)
 
 
 @require_http_methods(["GET", "POST"])

@@ -44,12 +44,22 @@ def test_a_colleague_sees_a_profile(client_for, employee, outsider):
     assert "Soup Taster" in response.content.decode()
 
 
-def test_an_unknown_or_deactivated_person_is_not_found(client_for, employee, outsider):
+def test_an_unknown_person_is_not_found(client_for, outsider):
+    client = client_for(outsider)
+    assert client.get(reverse("profiles:detail", args=["nobody"])).status_code == 404
+
+
+def test_a_person_who_left_keeps_a_page_without_contact_details(client_for, employee, outsider):
+    profile = employee.profile
+    profile.phone = "+49 30 5550123"
+    profile.save()
     employee.is_active = False
     employee.save()
-    client = client_for(outsider)
-    assert client.get(reverse("profiles:detail", args=["employee"])).status_code == 404
-    assert client.get(reverse("profiles:detail", args=["nobody"])).status_code == 404
+    response = client_for(outsider).get(reverse("profiles:detail", args=["employee"]))
+    assert response.status_code == 200
+    assert "former employee" in response.content.decode()
+    assert "5550123" not in response.content.decode()
+    assert employee.email not in response.content.decode()
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client, employee):

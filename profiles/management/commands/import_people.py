@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from profiles.actions import IMPORT_COLUMNS, import_people
+from profiles.actions import IMPORT_COLUMNS, OPTIONAL_IMPORT_COLUMNS, import_people
 
 
 class Command(BaseCommand):
     help = (
         "Create or update people, their departments and managers from a CSV file with the "
-        f"columns {', '.join(IMPORT_COLUMNS)}. Nothing is applied if any row is bad."
+        f"columns {', '.join(IMPORT_COLUMNS)} and optionally {', '.join(OPTIONAL_IMPORT_COLUMNS)} "
+        "(yes/no: people with 'no' are deactivated as leavers, their pages going to their "
+        "manager). Nothing is applied if any row is bad."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -36,11 +38,22 @@ class Command(BaseCommand):
             f"{len(report.created)} created, {len(report.updated)} updated, "
             f"{len(report.skipped)} skipped"
         )
+        for label, names in (
+            ("deactivated", report.deactivated),
+            ("reactivated", report.reactivated),
+        ):
+            if names:
+                summary += f", {len(names)} {label}"
         if dry_run:
             self.stdout.write(f"Dry run, nothing changed: {summary}.")
         else:
             self.stdout.write(self.style.SUCCESS(f"Imported: {summary}."))
         if options["verbosity"] > 1:
-            for label, names in (("created", report.created), ("updated", report.updated)):
+            for label, names in (
+                ("created", report.created),
+                ("updated", report.updated),
+                ("deactivated", report.deactivated),
+                ("reactivated", report.reactivated),
+            ):
                 for name in names:
                     self.stdout.write(f"  {label}: {name}")
