@@ -97,6 +97,10 @@ INSTALLED_APPS = [
     "search",
     "audit",
     "home",
+    "api",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -472,6 +476,44 @@ LOGGING = {
 }
 
 DEMO_PASSWORD = "intranet-demo" if DEBUG else ""
+
+# --- api (the REST API, /api/; api/) ---
+# Tokens (`Authorization: Bearer …`) for scripts and other systems, the session for a
+# signed-in browser (with CSRF). Every call needs an active employee; writes need a token
+# with the write scope. JSON only: no browsable HTML API (its inline scripts would break
+# the Content-Security-Policy); the docs are Swagger UI at /api/docs/.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.IsEmployee", "api.permissions.TokenScope"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{WAGTAIL_SITE_NAME} API",
+    "DESCRIPTION": (
+        "Posts, wiki pages, spaces, people and search: what the caller may see on the web, "
+        "nothing more. Make a token at /api/tokens/ and send it as "
+        "`Authorization: Bearer <token>`."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "PREPROCESSING_HOOKS": ["api.schema.only_the_rest_api"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI's files come from the drf-spectacular-sidecar package, served as our own
+    # static files: no CDN, and the Content-Security-Policy's script-src 'self' holds.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+# --- end api ---
 
 # --- community (activity, following, notifications, guidelines, dashboard) ---
 INSTALLED_APPS.insert(INSTALLED_APPS.index("search") + 1, "community")

@@ -50,7 +50,7 @@ def _members_url(space: SpacePage) -> str:
     return reverse("spaces:members", args=[space.slug])
 
 
-def _check_may_change(user, space: SpacePage, *roles: str) -> None:
+def check_may_change(user, space: SpacePage, *roles: str) -> None:
     """Moderators manage readers, editors and moderators; making, changing or removing a
     space admin takes a space admin."""
     if Role.ADMIN in roles and not can_manage_space(user, space):
@@ -118,7 +118,7 @@ def add_member(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         return render_members(request, space, add_form=form)
     people, role = form.cleaned_data["username"], form.cleaned_data["role"]
-    _check_may_change(request.user, space, role, *(space.role_of(p) or "" for p in people))
+    check_may_change(request.user, space, role, *(space.role_of(p) or "" for p in people))
     try:
         actions.add_members(space, people, role, actor=request.user)
     except actions.LastSpaceAdminError as error:
@@ -141,7 +141,7 @@ def change_role(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
         messages.error(request, _("Choose one of the roles."))
         return redirect(_members_url(space))
     role = form.cleaned_data["role"]
-    _check_may_change(request.user, space, role, membership.role)
+    check_may_change(request.user, space, role, membership.role)
     try:
         actions.set_member_role(space, membership.user, role, actor=request.user)
     except actions.LastSpaceAdminError as error:
@@ -157,7 +157,7 @@ def remove_member(request: HttpRequest, slug: str, user_id: int) -> HttpResponse
     membership = get_object_or_404(
         Membership.objects.select_related("user"), space=space, user_id=user_id
     )
-    _check_may_change(request.user, space, membership.role)
+    check_may_change(request.user, space, membership.role)
     try:
         actions.remove_member(space, membership.user, actor=request.user)
     except actions.LastSpaceAdminError as error:
@@ -173,7 +173,7 @@ def approve_request(request: HttpRequest, slug: str, request_id: int) -> HttpRes
     join_request = get_object_or_404(
         JoinRequest.objects.select_related("user"), space=space, pk=request_id
     )
-    _check_may_change(request.user, space, join_request.role_to_grant())
+    check_may_change(request.user, space, join_request.role_to_grant())
     actions.approve_join_request(join_request, actor=request.user)
     messages.success(request, _("Request approved."))
     return redirect(_members_url(space))

@@ -33,6 +33,7 @@ urlpatterns = [
     path("org/", include("profiles.org_urls")),
     path("feeds/", include("feeds.urls")),
     path("search/", include("search.urls")),
+    path("api/", include("api.urls")),
     path("", include("community.urls")),
     path("", include("intranet.space_urls")),
     path("", include("blogs.urls")),

@@ -8,7 +8,18 @@ from pathlib import Path
 
 from django.conf import settings
 
-APPS = ["intranet", "home", "profiles", "wiki", "blogs", "search", "feeds", "community", "audit"]
+APPS = [
+    "intranet",
+    "home",
+    "api",
+    "profiles",
+    "wiki",
+    "blogs",
+    "search",
+    "feeds",
+    "community",
+    "audit",
+]
 
 # `Signal.connect(...)` and `@receiver`; `sqlite3.connect(` opens a database, not a signal.
 CONNECT = re.compile(r"(?<!sqlite3)\.connect\(|@receiver\b")
