@@ -108,6 +108,22 @@ def private_space(site_tree, space_admin, moderator, editor, reader):
 
 
 @pytest.fixture
+def open_blog(open_space, editor):
+    """The open space's blog."""
+    from blogs.actions import ensure_space_blog
+
+    return ensure_space_blog(open_space, actor=editor)
+
+
+@pytest.fixture
+def private_blog(private_space, editor):
+    """The members-only space's blog."""
+    from blogs.actions import ensure_space_blog
+
+    return ensure_space_blog(private_space, actor=editor)
+
+
+@pytest.fixture
 def client_for():
     """`client_for(user)`: a test client logged in as that user."""
 

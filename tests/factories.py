@@ -65,3 +65,22 @@ def make_blog_post(blog, title: str, body: str = "<p>Text</p>", *, author=None, 
     post.save_revision(user=author).publish(user=author, skip_permission_checks=True)
     post.refresh_from_db()
     return post
+
+
+def wagtail_user_form(user, **changes) -> dict:
+    """The Wagtail admin's user editor form for `user` as it stands, with `changes` (a value
+    None leaves the field out, as an unticked box)."""
+    data = {
+        "username": user.username,
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "password1": "",
+        "password2": "",
+        "is_active": "on",
+        "groups": [str(pk) for pk in user.groups.values_list("pk", flat=True)],
+    }
+    if user.is_superuser:
+        data["is_superuser"] = "on"
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}

@@ -20,7 +20,7 @@ from intranet import actions
 from intranet.models import Role
 from intranet.signals import member_role_changed
 from tests.audit.conftest import IP, USER_AGENT, entries, only_entry
-from tests.factories import UserFactory
+from tests.factories import UserFactory, wagtail_user_form
 
 pytestmark = pytest.mark.django_db
 
@@ -260,23 +260,6 @@ def site_admins_group(db) -> Group:
     group = Group.objects.create(name="Site admins")
     group.permissions.add(admin_access())
     return group
-
-
-def wagtail_user_form(user, **changes) -> dict:
-    data = {
-        "username": user.username,
-        "email": user.email,
-        "first_name": user.first_name,
-        "last_name": user.last_name,
-        "password1": "",
-        "password2": "",
-        "is_active": "on",
-        "groups": [str(pk) for pk in user.groups.values_list("pk", flat=True)],
-    }
-    if user.is_superuser:
-        data["is_superuser"] = "on"
-    data.update(changes)
-    return {key: value for key, value in data.items() if value is not None}
 
 
 def test_making_someone_site_admin_in_the_wagtail_admin_is_recorded(

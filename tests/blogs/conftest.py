@@ -31,20 +31,6 @@ def author_colleague(open_space, private_space):
 
 
 @pytest.fixture
-def open_blog(open_space, editor):
-    from blogs.actions import ensure_space_blog
-
-    return ensure_space_blog(open_space, actor=editor)
-
-
-@pytest.fixture
-def private_blog(private_space, editor):
-    from blogs.actions import ensure_space_blog
-
-    return ensure_space_blog(private_space, actor=editor)
-
-
-@pytest.fixture
 def personal_blog(site_tree, employee):
     from blogs.actions import start_personal_blog
 

@@ -14,13 +14,6 @@ from tests.factories import UserFactory, make_blog_post, make_wiki_page
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def open_blog(open_space, editor):
-    from blogs.actions import ensure_space_blog
-
-    return ensure_space_blog(open_space, actor=editor)
-
-
 def mentions_of(user) -> int:
     return Notification.objects.filter(recipient=user, kind=Notification.Kind.MENTION).count()
 

@@ -31,20 +31,6 @@ def _empty_cache():
 
 
 @pytest.fixture
-def open_blog(open_space, editor):
-    from blogs.actions import ensure_space_blog
-
-    return ensure_space_blog(open_space, actor=editor)
-
-
-@pytest.fixture
-def private_blog(private_space, editor):
-    from blogs.actions import ensure_space_blog
-
-    return ensure_space_blog(private_space, actor=editor)
-
-
-@pytest.fixture
 def open_post(open_blog, editor):
     post = make_blog_post(
         open_blog,

@@ -32,13 +32,6 @@ def leaver(manager):
 
 
 @pytest.fixture
-def open_blog(open_space, editor):
-    from blogs.actions import ensure_space_blog
-
-    return ensure_space_blog(open_space, actor=editor)
-
-
-@pytest.fixture
 def wiki_page(open_space, leaver):
     return make_wiki_page(open_space, "Onboarding checklist", "<p>Badge first.</p>", author=leaver)
 

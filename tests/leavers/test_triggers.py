@@ -4,10 +4,8 @@ user editor and its bulk action, and the HR import's `active` column. Each goes 
 
 from __future__ import annotations
 
-from io import StringIO
-
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 from django.test import Client
 from wagtail.models import Page
 
@@ -15,7 +13,9 @@ from audit.models import AuditAction
 from feeds.actions import regenerate_feed_token
 from feeds.models import FeedToken
 from profiles.actions import deactivate_person
+from tests.factories import wagtail_user_form
 from tests.leavers.conftest import IP, entries
+from tests.profiles.test_import import run
 
 pytestmark = pytest.mark.django_db
 
@@ -155,21 +155,6 @@ def test_a_colleague_may_not_reactivate_and_reactivating_is_post_only(
 # --- the Wagtail admin ------------------------------------------------------------------------
 
 
-def wagtail_user_form(user, **changes) -> dict:
-    data = {
-        "username": user.username,
-        "email": user.email,
-        "first_name": user.first_name,
-        "last_name": user.last_name,
-        "password1": "",
-        "password2": "",
-        "is_active": "on",
-        "groups": [str(pk) for pk in user.groups.values_list("pk", flat=True)],
-    }
-    data.update(changes)
-    return {key: value for key, value in data.items() if value is not None}
-
-
 def test_unticking_active_in_the_wagtail_admin_is_a_departure(
     browser_for, site_admin, leaver, manager, wiki_page, django_capture_on_commit_callbacks
 ):
@@ -239,14 +224,6 @@ def test_the_wagtail_admins_bulk_action_deactivates_through_the_same_action(
 # --- the HR import ----------------------------------------------------------------------------
 
 HEADER = "username,email,first_name,last_name,job_title,department,manager,location,phone,active\n"
-
-
-def run(tmp_path, text: str, *args) -> str:
-    path = tmp_path / "people.csv"
-    path.write_text(text, encoding="utf-8")
-    out = StringIO()
-    call_command("import_people", str(path), *args, stdout=out, stderr=out)
-    return out.getvalue()
 
 
 def row(username: str, active: str, manager: str = "") -> str:
