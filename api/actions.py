@@ -53,7 +53,10 @@ def create_api_token(
     service: bool = False,
 ) -> tuple[ApiToken, str]:
     """A new token acting as `user`; returns it and the raw token, which exists only in this
-    return value: the caller shows it once."""
+    return value: the caller shows it once. Directory sync tokens are service tokens only
+    (`create_service_token`; the database refuses others too)."""
+    if scope == Scope.DIRECTORY and not service:
+        raise PermissionDenied(_("Only site admins make directory sync tokens."))
     raw = ApiToken.new_raw_token()
     actor = _actor(user, actor)
     token = ApiToken.objects.create(

@@ -3,19 +3,25 @@ session for a signed-in browser (DRF's session authentication, which enforces CS
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
-from api.models import ApiToken
+from api.models import REST_API_SCOPES, ApiToken
 
 
 class BearerTokenAuthentication(authentication.BaseAuthentication):
-    """A personal or service token. A wrong, revoked or expired token, and any token of an
-    account that is no longer active, is a 401: never a fallback to anonymous."""
+    """A personal or service token. A wrong, revoked or expired token, one of a scope this
+    part of the site does not take (`scopes`), and any token of an account that is no
+    longer active, is a 401: never a fallback to anonymous."""
 
     keyword = "Bearer"
+    realm = "api"
+    #: The REST API's scopes; directory sync (scim/) takes only the directory scope.
+    scopes: Collection[str] = REST_API_SCOPES
 
     def authenticate(self, request: Request):
         header = authentication.get_authorization_header(request).split()
@@ -27,14 +33,14 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             raw = header[1].decode("ascii")
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed(_("This API token is not valid.")) from None
-        token = ApiToken.find(raw)
+        token = ApiToken.find(raw, scopes=self.scopes)
         if token is None:
             raise exceptions.AuthenticationFailed(_("This API token is not valid."))
         return token.user, token
 
     def authenticate_header(self, request: Request) -> str:
         # Makes DRF answer 401 (with this challenge), not 403, to calls without credentials.
-        return f'{self.keyword} realm="api"'
+        return f'{self.keyword} realm="{self.realm}"'
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from api.models import Scope
+from api.models import REST_API_SCOPES, Scope
 
 EXPIRY_CHOICES = [
     ("30", _("in 30 days")),
@@ -27,7 +27,7 @@ class TokenForm(forms.Form):
     )
     scope = forms.ChoiceField(
         label=_("Scope"),
-        choices=Scope.choices,
+        choices=[(scope.value, scope.label) for scope in Scope if scope in REST_API_SCOPES],
         initial=Scope.READ,
         widget=forms.RadioSelect,
         help_text=_("A token that may write can publish posts and change pages as you."),
@@ -61,6 +61,17 @@ class ServiceTokenForm(TokenForm):
     field_order = ["account", "name", "scope", "expires"]
     # Distinct field ids: both forms are on one page.
     prefix = "service"
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        scope = self.fields["scope"]
+        scope.choices = Scope.choices
+        scope.help_text = _(
+            "A token that may write can publish posts and change pages as the account. A "
+            "directory sync token is for an identity provider (Entra ID, Okta): it creates, "
+            "changes and deactivates people and groups through SCIM (/scim/v2/), and cannot "
+            "call the REST API."
+        )
 
     def clean_account(self):
         username = self.cleaned_data["account"].strip()

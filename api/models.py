@@ -8,7 +8,9 @@ never be shown again: whoever loses it makes a new one.
 A personal token acts as its owner. A service token acts as a service account: an active
 account with no usable password, made by a site admin for one outside system (the HR sync,
 a chat bot), which sees what any employee sees and is added to members-only spaces like
-anyone else. Either way every call goes through the one visibility rule.
+anyone else. Either way every call goes through the one visibility rule. A service token
+with the directory scope is for an identity provider: it works only for directory sync
+(SCIM, /scim/v2/), never for the REST API, and nothing else works for SCIM.
 
 Wagtail 8 has an `APIToken` of its own (for its admin API); it knows neither scopes nor
 expiry nor service accounts, so the intranet's API keeps its own."""
@@ -16,6 +18,7 @@ expiry nor service accounts, so the intranet's API keeps its own."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Collection
 from datetime import timedelta
 
 from django.conf import settings
@@ -37,6 +40,12 @@ LAST_USED_PRECISION = timedelta(minutes=5)
 class Scope(models.TextChoices):
     READ = "read", _("Read")
     WRITE = "write", _("Read and write")
+    # Directory sync (SCIM, /scim/v2/): provisions people and groups, and nothing else.
+    DIRECTORY = "directory", _("Directory sync")
+
+
+#: The scopes the REST API (/api/v1/) takes; a directory token works only for SCIM.
+REST_API_SCOPES = frozenset({Scope.READ, Scope.WRITE})
 
 
 class ApiTokenQuerySet(models.QuerySet):
@@ -58,7 +67,7 @@ class ApiToken(models.Model):
         verbose_name=_("acts as"),
     )
     name = models.CharField(_("name"), max_length=100)
-    scope = models.CharField(_("scope"), max_length=8, choices=Scope.choices, default=Scope.READ)
+    scope = models.CharField(_("scope"), max_length=16, choices=Scope.choices, default=Scope.READ)
     service = models.BooleanField(_("service token"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -81,6 +90,14 @@ class ApiToken(models.Model):
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            # A directory token creates and deactivates people: only site admins make one,
+            # and only as a service token (the personal form does not offer the scope).
+            models.CheckConstraint(
+                condition=~Q(scope=Scope.DIRECTORY) | Q(service=True),
+                name="directory_tokens_are_service_tokens",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
@@ -98,12 +115,17 @@ class ApiToken(models.Model):
         return self.scope == Scope.WRITE
 
     @classmethod
-    def find(cls, raw: str | None) -> ApiToken | None:
-        """The usable token `raw`, or None for a wrong, revoked, expired or malformed one, and
-        for one whose owner is no longer active."""
+    def find(cls, raw: str | None, *, scopes: Collection[str] = REST_API_SCOPES) -> ApiToken | None:
+        """The usable token `raw` with one of `scopes`, or None for a wrong, revoked, expired
+        or malformed one, one of another scope (a directory token at the REST API, a REST
+        token at SCIM), and one whose owner is no longer active."""
         if not raw or len(raw) != TOKEN_LENGTH or not raw.startswith(TOKEN_MARK):
             return None
-        found = cls.objects.usable().select_related("user").filter(token_hash=hash_token(raw))
+        found = (
+            cls.objects.usable()
+            .select_related("user")
+            .filter(token_hash=hash_token(raw), scope__in=list(scopes))
+        )
         token = found.first()
         if token is not None:
             token.touch()

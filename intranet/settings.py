@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "audit",
     "home",
     "api",
+    "scim",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",

@@ -34,6 +34,7 @@ urlpatterns = [
     path("feeds/", include("feeds.urls")),
     path("search/", include("search.urls")),
     path("api/", include("api.urls")),
+    path("scim/v2/", include("scim.urls")),
     path("", include("community.urls")),
     path("", include("intranet.space_urls")),
     path("", include("blogs.urls")),

@@ -9,23 +9,27 @@ import secrets
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from importlib import import_module
+from typing import TypedDict
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, get_permission_codename, get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
-from audit.actions import record
+from audit.actions import change, record
 from audit.models import AuditAction
 from intranet.access import is_employee
 from intranet.cache import bump_generation
 from intranet.signals import person_left
 from profiles.models import (
+    Department,
     Endorsement,
     Profile,
     ProfileSkill,
@@ -275,6 +279,167 @@ def reactivate_person(user, *, actor) -> None:
 
 # --- directory sync ---------------------------------------------------------------------
 
+#: The user's own fields among a person's directory attributes; the rest are the profile's.
+USER_ATTRIBUTES = ("username", "email", "first_name", "last_name")
+PROFILE_TEXT_ATTRIBUTES = ("job_title", "location", "phone")
+
+
+class PersonAttributes(TypedDict, total=False):
+    """What a directory (the HR export, an identity provider through SCIM) says about one
+    person, validated. A key that is absent leaves that field as it is; "" or None clears
+    it. `username` is required."""
+
+    username: str
+    email: str
+    first_name: str
+    last_name: str
+    job_title: str
+    location: str
+    phone: str
+    department: Department | None
+    manager: AbstractBaseUser | None
+    active: bool
+
+
+@dataclass(frozen=True)
+class Provisioned:
+    """What `provision_person` did: whom, whether it made them, the fields it changed (as
+    the audit log shows them) and whether they left or came back now."""
+
+    user: AbstractBaseUser
+    created: bool
+    changes: dict[str, dict]
+    deactivated: bool = False
+    reactivated: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return self.created or bool(self.changes) or self.deactivated or self.reactivated
+
+
+class UsernameTaken(ValidationError):
+    """Someone else already has the username a directory wants to give a person."""
+
+
+def ensure_department(name: str) -> Department:
+    """The department called `name` (case-insensitively), made at the top of the tree on
+    first use: identity providers know departments only by name."""
+    name = " ".join(name.split())[:200]
+    existing = Department.objects.filter(name__iexact=name).first()
+    if existing is not None:
+        return existing
+    base = slugify(name)[:190] or "department"
+    slug, n = base, 1
+    while Department.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return Department.objects.create(name=name, slug=slug)
+
+
+def _audit_value(value) -> str | None:
+    """A field's value as the audit log shows it: a person by username, a department by
+    name."""
+    if value is None:
+        return None
+    if hasattr(value, "get_username"):
+        return value.get_username()
+    return str(value)
+
+
+def _set(obj, name: str, value, changes: dict[str, dict]) -> bool:
+    """Set `obj.name` to `value` and note the change; False when it already had it."""
+    before = getattr(obj, name)
+    if before == value:
+        return False
+    setattr(obj, name, value)
+    changes[name] = change(_audit_value(before), _audit_value(value))
+    return True
+
+
+@transaction.atomic
+def provision_person(
+    attributes: PersonAttributes,
+    *,
+    user=None,
+    actor=None,
+    manager_overrides: dict[int, int | None] | None = None,
+    sweep_sessions: bool = True,
+) -> Provisioned:
+    """Create or update one person from directory attributes: the one write behind the HR
+    import and directory sync (SCIM). `user` is the person to update (default: whoever has
+    `attributes["username"]`, made if nobody has; a new person starts without a usable
+    password, logging in through single sign-on or a password reset).
+
+    Writes down PERSON_CREATED or PERSON_CHANGED with the fields before and after. A new
+    manager that closes a reporting loop is refused (ValidationError; `manager_overrides`
+    are the reporting lines a whole file is about to set, see `manager_would_loop`), and so
+    is a username someone else has (UsernameTaken). `active` False deactivates the person
+    (`deactivate_person`: pages to the manager, after the manager changed), True
+    reactivates them. `actor` None is the system."""
+    require_manage_leavers(actor)
+    User = get_user_model()
+    username = attributes["username"]
+    if user is None:
+        user = User.objects.filter(username=username).first()
+    changes: dict[str, dict] = {}
+    created = user is None
+    if created:
+        fields = {name: attributes.get(name) or "" for name in USER_ATTRIBUTES}
+        user = User(is_active=attributes.get("active", True), **fields)
+        user.set_unusable_password()
+        user.save()
+    else:
+        if username != user.username and User.objects.filter(username=username).exists():
+            raise UsernameTaken(_("“%(name)s” is taken by someone else.") % {"name": username})
+        changed = [
+            name
+            for name in USER_ATTRIBUTES
+            if name in attributes and _set(user, name, attributes[name] or "", changes)
+        ]
+        if changed:
+            user.save(update_fields=changed)
+    profile = Profile.for_user(user)
+    changed = [
+        name
+        for name in PROFILE_TEXT_ATTRIBUTES
+        if name in attributes and _set(profile, name, attributes[name] or "", changes)
+    ]
+    if "department" in attributes and _set(
+        profile, "department", attributes["department"], changes
+    ):
+        changed.append("department")
+    if "manager" in attributes:
+        manager = attributes["manager"]
+        if manager is not None and (
+            manager.pk == user.pk or manager_would_loop(user.pk, manager.pk, manager_overrides)
+        ):
+            raise ValidationError(
+                _("Manager “%(m)s” makes a reporting loop.") % {"m": manager.get_username()}
+            )
+        if _set(profile, "manager", manager, changes):
+            changed.append("manager")
+    if changed:
+        profile.save(update_fields=changed)
+    if created:
+        details = {
+            name: _audit_value(value)
+            for name, value in attributes.items()
+            if value not in (None, "")
+        }
+        record(AuditAction.PERSON_CREATED, actor=actor, target=user, details=details)
+        return Provisioned(user, created=True, changes={})
+    if changes:
+        record(AuditAction.PERSON_CHANGED, actor=actor, target=user, details=changes)
+    active = attributes.get("active")
+    if active is False and user.is_active:
+        deactivate_person(user, actor=actor, sweep_sessions=sweep_sessions)
+        return Provisioned(user, created=False, changes=changes, deactivated=True)
+    if active is True and not user.is_active:
+        reactivate_person(user, actor=actor)
+        return Provisioned(user, created=False, changes=changes, reactivated=True)
+    return Provisioned(user, created=False, changes=changes)
+
+
 IMPORT_COLUMNS = [
     "username",
     "email",
@@ -372,81 +537,77 @@ def import_people(text: str, *, dry_run: bool = False) -> ImportReport:
 
 
 def _apply_rows(rows, existing, report: ImportReport) -> None:
-    User = get_user_model()
-    by_username: dict[str, Profile] = {}
+    """Apply validated rows through `provision_person`, in three passes: everyone's own
+    fields (so that every manager the file names exists), then managers, then leavers (so
+    that their pages go to the manager this file names)."""
+    users: dict[str, AbstractBaseUser] = {}
+    changed: set[str] = set()
     for _line, row in rows:
-        user = existing.get(row["username"])
-        fields = {k: row[k] for k in ("email", "first_name", "last_name") if row[k]}
-        if user is None:
+        attributes: PersonAttributes = {"username": row["username"]}
+        for name in ("email", "first_name", "last_name", "job_title", "location", "phone"):
+            if row[name]:  # an empty cell leaves the field as it is
+                attributes[name] = row[name]
+        if row["department"]:
+            attributes["department"] = row["department"]
+        if row["username"] not in existing:
             # Someone who left before they were ever imported only keeps their name here.
-            user = User(username=row["username"], is_active=row["active"] is not False, **fields)
-            user.set_unusable_password()  # they log in through SSO or reset their password
-            user.save()
-            report.created.append(user.username)
-            changed = True
-        else:
-            changed = any(getattr(user, k) != v for k, v in fields.items())
-            if changed:
-                for k, v in fields.items():
-                    setattr(user, k, v)
-                user.save(update_fields=list(fields))
-        profile = Profile.for_user(user)
-        for name in ("job_title", "location", "phone"):
-            if row[name] and getattr(profile, name) != row[name]:
-                setattr(profile, name, row[name])
-                changed = True
-        if row["department"] and profile.department_id != row["department"].pk:
-            profile.department = row["department"]
-            changed = True
-        profile.save()
-        by_username[user.username] = profile
-        if user.username not in report.created:
-            (report.updated if changed else report.skipped).append(user.username)
+            attributes["active"] = row["active"] is not False
+        result = provision_person(attributes, user=existing.get(row["username"]))
+        users[row["username"]] = result.user
+        if result.created:
+            report.created.append(row["username"])
+        elif result.changed:
+            changed.add(row["username"])
+    changed |= _apply_managers(rows, users, report)
+    changed |= _apply_departures(rows, users, report)
+    for _line, row in rows:
+        if row["username"] not in report.created:
+            (report.updated if row["username"] in changed else report.skipped).append(
+                row["username"]
+            )
 
-    # Managers last, once everyone in the file exists; loops are checked against the file's
-    # new reporting lines, not just the database's old ones.
-    users = {
-        u.username: u.pk
-        for u in User.objects.filter(
-            username__in={r["manager"] for _l, r in rows if r["manager"]} | set(by_username)
-        )
+
+def _apply_managers(rows, users: dict, report: ImportReport) -> set[str]:
+    """Set the managers the file names; loops are checked against the file's new reporting
+    lines, not just the database's old ones. Returns who changed."""
+    named = {r["manager"] for _l, r in rows if r["manager"]}
+    managers = get_user_model().objects.filter(username__in=named - set(users))
+    managers = {u.username: u for u in managers} | users
+    overrides = {
+        users[r["username"]].pk: managers[r["manager"]].pk for _l, r in rows if r["manager"]
     }
-    overrides = {users[r["username"]]: users[r["manager"]] for _l, r in rows if r["manager"]}
+    changed = set()
     for line, row in rows:
         if not row["manager"]:
             continue
-        profile = by_username[row["username"]]
-        manager_id = users[row["manager"]]
-        if manager_would_loop(profile.user_id, manager_id, overrides):
-            report.errors.append(
-                (line, _("Manager “%(m)s” makes a reporting loop.") % {"m": row["manager"]})
+        attributes = {"username": row["username"], "manager": managers[row["manager"]]}
+        try:
+            result = provision_person(
+                attributes, user=users[row["username"]], manager_overrides=overrides
             )
+        except ValidationError as error:
+            report.errors.append((line, " ".join(error.messages)))
             continue
-        if profile.manager_id != manager_id:
-            profile.manager_id = manager_id
-            profile.save(update_fields=["manager"])
-            if row["username"] in report.skipped:
-                report.skipped.remove(row["username"])
-                report.updated.append(row["username"])
+        if result.changed:
+            changed.add(row["username"])
+    return changed
 
-    # Leavers last, so that their pages go to the manager this file names; the sessions of
-    # all of them are swept in one pass.
+
+def _apply_departures(rows, users: dict, report: ImportReport) -> set[str]:
+    """Deactivate the leavers and reactivate those who came back; the sessions of all
+    leavers are swept in one pass. Returns who changed."""
+    changed = set()
     for _line, row in rows:
-        user = by_username[row["username"]].user
         if row["username"] in report.created or row["active"] is None:
             continue
-        if row["active"] is False and user.is_active:
-            deactivate_person(user, actor=None, sweep_sessions=False)
-            report.deactivated.append(user.username)
-        elif row["active"] is True and not user.is_active:
-            reactivate_person(user, actor=None)
-            report.reactivated.append(user.username)
-        else:
-            continue
-        if user.username in report.skipped:
-            report.skipped.remove(user.username)
-            report.updated.append(user.username)
+        attributes = {"username": row["username"], "active": row["active"]}
+        result = provision_person(attributes, user=users[row["username"]], sweep_sessions=False)
+        if result.deactivated:
+            report.deactivated.append(row["username"])
+        elif result.reactivated:
+            report.reactivated.append(row["username"])
+        if result.changed:
+            changed.add(row["username"])
     if report.deactivated:
-        end_sessions(
-            User.objects.filter(username__in=report.deactivated).values_list("pk", flat=True)
-        )
+        end_sessions([users[username].pk for username in report.deactivated])
+    return changed

@@ -12,6 +12,7 @@ APPS = [
     "intranet",
     "home",
     "api",
+    "scim",
     "profiles",
     "wiki",
     "blogs",
