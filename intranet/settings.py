@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "audit",
     "home",
     "api",
+    "webhooks",
     "scim",
     "rest_framework",
     "drf_spectacular",

@@ -27,3 +27,10 @@ write_access_requested = Signal()
 #: for that person (feed tokens, API tokens, sessions) ends it. Arguments: `user` (already
 #: inactive) and `actor` (None for the system's own changes).
 person_left = Signal()
+
+#: Sent inside the transaction of `privacy.actions.erase_personal_data`, before the account
+#: is anonymised (`user` still carries their names): every app that keeps its own copy of
+#: something that identifies the person (an identity provider's id, a sent payload) deletes
+#: it before the commit. A receiver may return a `{label: count}` of what it deleted, which
+#: the erasure's audit entry adds up. Arguments: `user` (inactive) and `actor`.
+personal_data_erased = Signal()

@@ -12,6 +12,7 @@ APPS = [
     "intranet",
     "home",
     "api",
+    "webhooks",
     "scim",
     "profiles",
     "wiki",
