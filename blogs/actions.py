@@ -82,7 +82,7 @@ def bloggers_group() -> Group:
     return group
 
 
-def _free_blog_slug(root: BlogsRootPage, user) -> str:
+def free_blog_slug(root: BlogsRootPage, user) -> str:
     # "-" is where the blog views live (/blogs/-/...), so no blog may take it.
     slug = slugify(user.get_username())[:60].strip("-") or f"user-{user.pk}"
     if root.get_children().filter(slug=slug).exists():
@@ -111,7 +111,7 @@ def _make_personal_blog(user) -> BlogIndexPage:
     root = BlogsRootPage.objects.get()
     blog = BlogIndexPage(
         title=display_name(user),
-        slug=_free_blog_slug(root, user),
+        slug=free_blog_slug(root, user),
         author=user,
         owner=user,
     )

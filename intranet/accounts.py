@@ -10,6 +10,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from intranet.people import ERASED_USERNAME_PREFIX
+
 
 def domain_allowed(email: str) -> bool:
     domain = email.rsplit("@", 1)[-1].strip().lower()
@@ -34,6 +36,16 @@ class AccountAdapter(DefaultAccountAdapter):
                 % {"domains": ", ".join("@" + d for d in settings.SIGNUP_DOMAINS)}
             )
         return email
+
+    def clean_username(self, username: str, shallow: bool = False) -> str:
+        """`former-<id>` is what erasing a former employee's data leaves: nobody signs up so."""
+        username = super().clean_username(username, shallow=shallow)
+        if username.lower().startswith(ERASED_USERNAME_PREFIX):
+            raise forms.ValidationError(
+                _("Usernames starting with “%(prefix)s” are reserved.")
+                % {"prefix": ERASED_USERNAME_PREFIX}
+            )
+        return username
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

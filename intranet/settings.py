@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "api",
     "webhooks",
     "scim",
+    "privacy",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",

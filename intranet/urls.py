@@ -35,6 +35,7 @@ urlpatterns = [
     path("search/", include("search.urls")),
     path("api/", include("api.urls")),
     path("scim/v2/", include("scim.urls")),
+    path("privacy/", include("privacy.urls")),
     path("webhooks/", include("webhooks.urls")),
     path("", include("community.urls")),
     path("", include("intranet.space_urls")),

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from intranet.access import is_employee
 from intranet.cache import cached
 from intranet.fragments import render_fragment, wants_fragment
-from intranet.people import display_name
+from intranet.people import display_name, is_erased
 from profiles import actions, experts
 from profiles.forms import (
     CompleteProfileForm,
@@ -160,7 +160,9 @@ def former_employee(request: HttpRequest, person) -> HttpResponse:
         {
             "person": person,
             "activity": recent_activity(request.user, person),
-            "can_reactivate": actions.can_manage_leavers(request.user),
+            "can_reactivate": actions.can_manage_leavers(request.user) and not is_erased(person),
+            # Erasing (the privacy app, above this one) is for site admins only.
+            "can_erase": request.user.is_superuser and not is_erased(person),
             "nav_section": "people",
         },
     )

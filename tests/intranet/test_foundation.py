@@ -156,6 +156,24 @@ def test_signup_accepts_company_domain(client, site_tree):
     assert get_user_model().objects.filter(username="newbie").exists()
 
 
+@override_settings(SIGNUP_DOMAINS=["example.com"])
+def test_signup_refuses_the_usernames_erased_accounts_are_left_with(client, site_tree):
+    from django.contrib.auth import get_user_model
+
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "email": "sneaky@example.com",
+            "username": "Former-7",
+            "password1": "a-long-passphrase-42",
+            "password2": "a-long-passphrase-42",
+        },
+    )
+    assert response.status_code == 200
+    assert "are reserved" in response.content.decode()
+    assert not get_user_model().objects.filter(email="sneaky@example.com").exists()
+
+
 def test_login_with_email_or_username(client, employee, site_tree):
     for login in ("employee", "employee@example.com"):
         client.logout()

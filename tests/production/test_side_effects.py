@@ -14,6 +14,7 @@ APPS = [
     "api",
     "webhooks",
     "scim",
+    "privacy",
     "profiles",
     "wiki",
     "blogs",
