@@ -5,9 +5,7 @@ from tests.blogs.conftest import (  # noqa: F401
     author_colleague,
     fresh_rate_limits,
     header_image,
-    open_blog,
     open_post,
     personal_blog,
-    private_blog,
     private_post,
 )

@@ -10,10 +10,8 @@ from django.test import Client
 from tests.blogs.conftest import (  # noqa: F401
     author_colleague,
     fresh_rate_limits,
-    open_blog,
     open_post,
     personal_blog,
-    private_blog,
     private_post,
 )
 

@@ -239,6 +239,8 @@ def _values(route: str, name: str, side: Side) -> list:
         return _pk_values(route, side)
     if name in ("uidb64", "token"):
         return ["MQ"]
+    if name.endswith("uuid"):  # a webhook delivery's id
+        return ["00000000-0000-4000-8000-000000000001"]
     return [1]  # task, workflow, session, redirect and upload ids
 
 
