@@ -41,12 +41,22 @@ def test_site_admins_see_the_button_on_a_profile_and_colleagues_do_not(
     assert deactivate_url(site_admin).encode() not in own.content
 
 
-def test_the_confirm_page_offers_the_manager_as_successor(client_for, site_admin, leaver):
+def test_the_confirm_page_offers_the_manager_as_successor(
+    client_for, site_admin, leaver, wiki_page
+):
     response = client_for(site_admin).get(deactivate_url(leaver))
 
     assert response.status_code == 200
     assert b'value="manny"' in response.content
     assert b"csrfmiddlewaretoken" in response.content
+
+
+def test_someone_who_owns_no_page_is_asked_for_no_successor(client_for, site_admin, leaver):
+    response = client_for(site_admin).get(deactivate_url(leaver))
+
+    assert response.status_code == 200
+    assert b'name="successor"' not in response.content
+    assert b"nobody needs to take anything over" in response.content
 
 
 def test_a_colleague_may_not_open_or_post_the_confirm_page(client_for, employee, leaver):
