@@ -152,9 +152,12 @@ class Activity(models.Model):
     def stream_for(
         cls, user, *, following: str = "all", limit: int = 40
     ) -> models.QuerySet[Activity]:
-        """The newest activity `user` may see; `following` narrows it to spaces or people the
-        user follows. Costs the same few queries at any table size (index on created_at)."""
-        rows = visible_rows(user, cls.objects.all())
+        """The newest activity `user` may see, without the arrival of people who have left
+        since; `following` narrows it to spaces or people the user follows. Costs the same few queries at any table size (index on created_at)."""
+        # "Joined the company" is news only while it is true.
+        rows = visible_rows(user, cls.objects.all()).exclude(
+            kind=cls.Kind.NEW_COLLEAGUE, actor__is_active=False
+        )
         if following == "spaces":
             rows = rows.filter(
                 space__in=Follow.objects.filter(user=user, kind="space").values("space")

@@ -38,20 +38,6 @@ def api(make_token) -> Callable:
 
 
 @pytest.fixture
-def open_blog(open_space, editor):
-    from blogs.actions import ensure_space_blog
-
-    return ensure_space_blog(open_space, actor=editor)
-
-
-@pytest.fixture
-def private_blog(private_space, editor):
-    from blogs.actions import ensure_space_blog
-
-    return ensure_space_blog(private_space, actor=editor)
-
-
-@pytest.fixture
 def open_post(open_blog, editor):
     return make_blog_post(open_blog, "Soup of the day", "<p>Lentils and lemon.</p>", author=editor)
 

@@ -91,6 +91,19 @@ def test_new_colleagues_on_home_no_longer_show_them(
     assert "/people/lea/" not in new_colleagues()
 
 
+def test_the_activity_stream_no_longer_announces_their_arrival(employee, leaver, site_admin):
+    from community.models import Activity
+
+    def arrivals() -> list:
+        stream = Activity.stream_for(employee, limit=100)
+        return [row.actor for row in stream if row.kind == Activity.Kind.NEW_COLLEAGUE]
+
+    assert leaver in arrivals()
+    deactivate_person(leaver, actor=site_admin)
+    assert leaver not in arrivals()
+    assert employee in arrivals()
+
+
 def test_their_person_feed_is_gone(reader, left, post):
     token = regenerate_feed_token(reader).token
     assert Client().get("/feeds/people/lea.rss", {"token": token}).status_code == 404
