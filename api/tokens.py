@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from api import actions
 from api.forms import ServiceTokenForm, TokenForm
@@ -101,7 +101,7 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     return redirect("api:tokens")
 
 
-@require_GET
+@require_safe
 def api_home(request: HttpRequest) -> HttpResponse:
     """/api/: where the docs are."""
     return redirect("api:docs")

@@ -41,12 +41,16 @@ def _tokens(text: str) -> list[tuple[str, str]]:
 
 
 def _value(kind: str, text: str) -> str:
-    """A comparison value as text: a JSON string, or true/false/a number as written."""
+    """A comparison value as text: a JSON string, or true/false/a number as written. A NUL
+    (written "\\u0000") is refused: PostgreSQL cannot compare text with one."""
     if kind == "string":
         try:
-            return json.loads(text)
+            value = json.loads(text)
         except ValueError:
             raise invalid_filter() from None
+        if "\x00" in value:
+            raise invalid_filter()
+        return value
     if kind == "word" and re.fullmatch(r"true|false|-?\d+(\.\d+)?", text, re.IGNORECASE):
         return text.lower()
     raise invalid_filter()

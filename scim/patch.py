@@ -185,5 +185,8 @@ def apply_operation(document: dict, operation: Operation, schemas: tuple[str, ..
             removed = operation.op == "remove"
             document[key] = None if removed else _merge(document.get(key), operation.value)
             return
-        container = document[key] = dict(document.get(key) or {})
+        # An earlier operation may have set the extension to something other than an
+        # object; its attributes then start from an empty one.
+        current = document.get(key)
+        container = document[key] = dict(current) if isinstance(current, dict) else {}
     _apply_at(container, path, operation.op, operation.value)

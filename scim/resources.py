@@ -199,10 +199,11 @@ def get(data: dict, name: str, default: Any = MISSING) -> Any:
 
 
 def _text(value: Any, attribute: str) -> str:
-    """A string attribute's value; null clears it."""
+    """A string attribute's value; null clears it. A NUL character is refused: PostgreSQL
+    cannot store one (a 500), and no identity provider means one."""
     if value is None:
         return ""
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
+    if isinstance(value, bool) or not isinstance(value, str | int | float) or "\x00" in str(value):
         raise invalid_value(_("“%(attribute)s” must be text.") % {"attribute": attribute})
     return str(value).strip()
 

@@ -55,14 +55,16 @@ def list_response(
     request: Request, found: QuerySet, resource: Callable[[object], dict]
 ) -> Response:
     """One page of `found` as a ListResponse: `startIndex` counts from 1, `count` is at
-    most MAX_RESULTS (RFC 7644 §3.4.2.4)."""
+    most MAX_RESULTS (RFC 7644 §3.4.2.4). A start beyond the last result is an empty page
+    without a query: a huge one would overflow the database's integers."""
     start = max(_integer(request, "startIndex", 1), 1)
     count = min(max(_integer(request, "count", MAX_RESULTS), 0), MAX_RESULTS)
-    page = list(found[start - 1 : start - 1 + count]) if count else []
+    total = found.count()
+    page = list(found[start - 1 : start - 1 + count]) if count and start <= total else []
     return Response(
         {
             "schemas": [LIST_SCHEMA],
-            "totalResults": found.count(),
+            "totalResults": total,
             "startIndex": start,
             "itemsPerPage": len(page),
             "Resources": [resource(item) for item in page],
