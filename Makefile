@@ -32,10 +32,12 @@ run: install
 
 # The suite runs in parallel, one process per core (pytest-xdist); each process has its own
 # test database and every test its own search index. TEST_WORKERS=0 runs it in one process.
+# Idle workers take tests from busy ones (worksteal), so the slow browser walks near the end
+# do not leave one core waiting.
 TEST_WORKERS ?= auto
 
 test: install
-	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 test-fast: install
 	$(PY) -m pytest -m "not e2e" -x $(PYTEST_ARGS)

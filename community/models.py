@@ -153,7 +153,8 @@ class Activity(models.Model):
         cls, user, *, following: str = "all", limit: int = 40
     ) -> models.QuerySet[Activity]:
         """The newest activity `user` may see, without the arrival of people who have left
-        since; `following` narrows it to spaces or people the user follows. Costs the same few queries at any table size (index on created_at)."""
+        since; `following` narrows it to spaces or people the user follows. Costs the same
+        few queries at any table size (index on created_at)."""
         # "Joined the company" is news only while it is true.
         rows = visible_rows(user, cls.objects.all()).exclude(
             kind=cls.Kind.NEW_COLLEAGUE, actor__is_active=False

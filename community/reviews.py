@@ -29,7 +29,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from wagtail.models import GroupApprovalTask, Page, Revision, TaskState, WorkflowState
 
 from community.models import MODERATING_ROLES, Report
@@ -336,7 +336,7 @@ class ReviewForm(forms.Form):
         return data
 
 
-@require_GET
+@require_safe
 def changes(request: HttpRequest) -> HttpResponse:
     """The changes waiting for me, grouped by space."""
     summary = moderation_summary(request.user)
@@ -349,7 +349,7 @@ def changes(request: HttpRequest) -> HttpResponse:
     return render(request, "community/reviews_list.html", {"groups": groups, "summary": summary})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def review(request: HttpRequest, task_state_id: int) -> HttpResponse:
     """One change as a diff against the live page, with Approve and Send back."""
     try:

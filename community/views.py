@@ -11,7 +11,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from wagtail.models import Page
 
 from blogs.models import Comment
@@ -90,7 +90,7 @@ def unfollow(request: HttpRequest, kind: str, key: str) -> HttpResponse:
     return redirect(_back(request))
 
 
-@require_GET
+@require_safe
 def notifications(request: HttpRequest) -> HttpResponse:
     page_obj = Paginator(Notification.for_user(request.user), 30).get_page(request.GET.get("page"))
     return render(request, "community/notifications.html", {"page_obj": page_obj})
@@ -102,7 +102,7 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
     return redirect("community:notifications")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def notification_settings(request: HttpRequest) -> HttpResponse:
     user = request.user
     spaces = visible_spaces(user).filter(memberships__user=user).order_by("title")
@@ -192,7 +192,7 @@ def _with_comments(reports: list[Report]) -> list[Report]:
     return reports
 
 
-@require_GET
+@require_safe
 def moderation_queue(request: HttpRequest) -> HttpResponse:
     if not moderates_something(request.user):
         raise PermissionDenied(_("Only moderators see the moderation queue."))
@@ -232,13 +232,13 @@ def _dashboard_scope(request: HttpRequest):
     return None
 
 
-@require_GET
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     space = _dashboard_scope(request)
     return render(request, "community/dashboard.html", {"space": space, "figures": figures(space)})
 
 
-@require_GET
+@require_safe
 def dashboard_csv(request: HttpRequest) -> HttpResponse:
     space = _dashboard_scope(request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from feeds.actions import ensure_feed_token, regenerate_feed_token, revoke_feed_token
 from feeds.feeds import plain_response
@@ -22,7 +22,7 @@ def _token_for(user) -> FeedToken | None:
     return FeedToken.objects.filter(user=user).first()
 
 
-@require_GET
+@require_safe
 def subscriptions(request: HttpRequest) -> HttpResponse:
     feed_token = _token_for(request.user)
     token = feed_token.token if feed_token else None
@@ -93,7 +93,7 @@ def revoke_token(request: HttpRequest) -> HttpResponse:
     return redirect("feeds:subscriptions")
 
 
-@require_GET
+@require_safe
 def opml(request: HttpRequest) -> HttpResponse:
     """All the user's subscriptions as OPML 2.0 (one import in any reader)."""
     feed_token = _token_for(request.user)

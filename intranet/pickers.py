@@ -38,6 +38,8 @@ MAX_QUERY_LENGTH = 100
 MAX_QUERY_WORDS = 4
 # An ambiguity error lists at most this many people; beyond it, "type more of the name".
 MAX_CANDIDATES = 5
+# What a typed person may be at most: an e-mail address (254) is the longest way to name one.
+MAX_NAME_LENGTH = 254
 # German names are written with and without umlauts: "Mueller" finds "Müller" and back.
 UMLAUT_SPELLINGS = {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"}
 _SPELLING_SWAP = {**UMLAUT_SPELLINGS, **{v: k for k, v in UMLAUT_SPELLINGS.items()}}
@@ -275,6 +277,12 @@ class PersonField(forms.Field):
 
     def find(self, text: str) -> AbstractUser:
         """The one active person `text` names, or a ValidationError that says why not."""
+        if len(text) > MAX_NAME_LENGTH:
+            # Longer than any username, name or e-mail address: nobody, and no LIKE that
+            # SQLite would refuse ("pattern too complex").
+            raise forms.ValidationError(
+                self.error_messages["not_found"], code="not_found", params={"value": text[:50]}
+            )
         active = get_user_model().objects.filter(is_active=True)
         handle = text.lstrip("@")
         exact = list(active.filter(Q(username__iexact=handle) | Q(email__iexact=handle))[:2])

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from wagtail.models import PageLogEntry
 
 from intranet import actions
@@ -62,7 +62,7 @@ def refused(request: HttpRequest, reason: str) -> HttpResponse:
     return render(request, "403.html", {"exception": reason}, status=403)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def create(request: HttpRequest) -> HttpResponse:
     """A new space, by whoever the site setting lets create spaces: they become its admin
     and land on it."""
@@ -76,7 +76,7 @@ def create(request: HttpRequest) -> HttpResponse:
     return render(request, "intranet/space_new.html", {"form": form})
 
 
-@require_GET
+@require_safe
 def members(request: HttpRequest, slug: str) -> HttpResponse:
     space = get_space_for_user(request.user, slug)
     return render_members(request, space)
@@ -243,7 +243,7 @@ def leave(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("/spaces/")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def space_settings(request: HttpRequest, slug: str) -> HttpResponse:
     space = get_space_for_role(request.user, slug, Role.ADMIN)
     initial = {
@@ -266,7 +266,7 @@ def space_settings(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "intranet/space_settings.html", {"space": space, "form": form})
 
 
-@require_GET
+@require_safe
 def history(request: HttpRequest, slug: str) -> HttpResponse:
     """The space's audit trail (Wagtail log entries on the space page), for its admins."""
     space = get_space_for_role(request.user, slug, Role.ADMIN)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from intranet.access import is_employee
 from intranet.cache import cached
@@ -68,7 +68,7 @@ def people_for_directory(filters: dict):
     return people
 
 
-@require_GET
+@require_safe
 def directory(request: HttpRequest) -> HttpResponse:
     form = DirectoryFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -104,7 +104,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def detail(request: HttpRequest, username: str) -> HttpResponse:
     from profiles.activity import recent_activity
 
@@ -168,7 +168,7 @@ def former_employee(request: HttpRequest, person) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def deactivate(request: HttpRequest, username: str) -> HttpResponse:
     """/people/<username>/deactivate/: a site admin confirms that someone has left and
     chooses who takes over their pages (their manager unless changed)."""
@@ -229,7 +229,7 @@ def reactivate(request: HttpRequest, username: str) -> HttpResponse:
     return redirect("profiles:detail", username=person.username)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def me(request: HttpRequest) -> HttpResponse:
     """/people/me/edit/: the signed-in person's own edit page."""
     if request.user.get_username() == "me":  # their edit URL is this one; don't loop
@@ -250,7 +250,7 @@ def save_profile_form(form: ProfileForm, actor) -> None:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def edit(request: HttpRequest, username: str) -> HttpResponse:
     """The whole profile in one form. The skills sit beside it but post with it, so adding
     or removing a skill saves everything else typed too (the page's script sends a skill
@@ -354,7 +354,7 @@ def remove_skill(request: HttpRequest, username: str, skill: str) -> HttpRespons
     return skills_answer(request, person, _("Skill removed."))
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def complete(request: HttpRequest) -> HttpResponse:
     """The step after sign-up (`intranet.accounts`): photo, job title, department, skills
     and languages, each optional; skipping leads home, where a card asks again."""
@@ -390,7 +390,7 @@ def endorse(request: HttpRequest, username: str, skill: str) -> HttpResponse:
     return redirect(person.profile.get_absolute_url() + "#skills")
 
 
-@require_GET
+@require_safe
 def vcard(request: HttpRequest, username: str) -> HttpResponse:
     person = get_person(request.user, username)
     response = HttpResponse(
@@ -401,7 +401,7 @@ def vcard(request: HttpRequest, username: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def org_chart(request: HttpRequest) -> HttpResponse:
     if not is_employee(request.user):
         raise Http404

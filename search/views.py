@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.http import require_safe
 
 from search import registry
 from search.forms import SearchForm
@@ -29,7 +29,7 @@ except ImportError:  # pragma: no cover - only when the backend module is missin
 FILTER_NAMES = ("type", "space", "author", "department", "date")
 
 
-@require_GET
+@require_safe
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     arguments = form.search_arguments()
@@ -55,7 +55,7 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "search/search.html", context)
 
 
-@require_GET
+@require_safe
 def suggestions(request: HttpRequest) -> JsonResponse:
     """Titles for the header box as one types; the box still submits to the page without JS."""
     query = request.GET.get("q", "")[:2_000]
@@ -117,7 +117,7 @@ def pages_json(request: HttpRequest) -> JsonResponse:
     return response
 
 
-@require_GET
+@require_safe
 def zero_results_report(request: HttpRequest) -> HttpResponse:
     """Wagtail admin report for site admins (mounted by search.wagtail_hooks)."""
     if not (request.user.is_active and request.user.is_superuser):

@@ -15,7 +15,7 @@ from django.utils import formats
 from django.utils.timezone import localtime
 from django.utils.translation import get_language, get_supported_language_variant
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from wagtail.models import Page
 
 from intranet.access import get_page_for_user
@@ -53,7 +53,7 @@ def _int_param(request: HttpRequest, name: str, *, required: bool) -> int | None
         raise BadRequest(_("Choose two versions to compare.")) from None
 
 
-@require_GET
+@require_safe
 @login_required
 def history(request: HttpRequest, page_id: int) -> HttpResponse:
     page = get_wiki_page_for_user(request.user, page_id)
@@ -89,7 +89,7 @@ def history(request: HttpRequest, page_id: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @login_required
 def diff(request: HttpRequest, page_id: int) -> HttpResponse:
     page = get_wiki_page_for_user(request.user, page_id)
@@ -221,7 +221,7 @@ def _landing(saved: actions.Saved, fallback: Page) -> str:
     return saved.page.url if saved.page.live else fallback.url
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 @behind_write_gates
 def edit(request: HttpRequest, page_id: int) -> HttpResponse:
@@ -286,7 +286,7 @@ def get_parent_for_user(user, parent_id: int) -> WikiPage | SpacePage:
     return parent
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 @behind_write_gates
 def new_page(request: HttpRequest, parent_id: int) -> HttpResponse:
@@ -401,7 +401,7 @@ def discard_draft(request: HttpRequest, page_id: int, new_page: bool = False) ->
     return redirect(place.url)
 
 
-@require_GET
+@require_safe
 @login_required
 def space_changes(request: HttpRequest, slug: str) -> HttpResponse:
     space = get_page_for_user(request.user, SpacePage.objects.all(), slug=slug)
