@@ -19,7 +19,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
@@ -36,6 +35,7 @@ from profiles.models import (
     Skill,
     SpokenLanguage,
     manager_would_loop,
+    named_row,
 )
 from search.index_queue import index_after_commit
 
@@ -325,15 +325,7 @@ def ensure_department(name: str) -> Department:
     """The department called `name` (case-insensitively), made at the top of the tree on
     first use: identity providers know departments only by name."""
     name = " ".join(name.split())[:200]
-    existing = Department.objects.filter(name__iexact=name).first()
-    if existing is not None:
-        return existing
-    base = slugify(name)[:190] or "department"
-    slug, n = base, 1
-    while Department.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return Department.objects.create(name=name, slug=slug)
+    return named_row(Department, name, slug_length=190, fallback="department")
 
 
 def _audit_value(value) -> str | None:

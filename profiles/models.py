@@ -48,6 +48,20 @@ SPOKEN_LANGUAGES = [
 ]
 
 
+def named_row(model: type[models.Model], name: str, *, slug_length: int, fallback: str):
+    """The row of `model` (a department, a skill) called `name`, ignoring case, else a new
+    one with a free slug made from the name ("sales", "sales-2")."""
+    existing = model.objects.filter(name__iexact=name).first()
+    if existing is not None:
+        return existing
+    base = slugify(name)[:slug_length] or fallback
+    slug, n = base, 1
+    while model.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return model.objects.create(name=name, slug=slug)
+
+
 class Department(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
@@ -121,16 +135,7 @@ class Skill(models.Model):
     @classmethod
     def named(cls, name: str) -> Skill:
         """The skill called `name` (case-insensitively), made on first use."""
-        name = " ".join(name.split())
-        existing = cls.objects.filter(name__iexact=name).first()
-        if existing:
-            return existing
-        slug = slugify(name)[:90] or "skill"
-        base, n = slug, 1
-        while cls.objects.filter(slug=slug).exists():
-            n += 1
-            slug = f"{base}-{n}"
-        return cls.objects.create(name=name, slug=slug)
+        return named_row(cls, " ".join(name.split()), slug_length=90, fallback="skill")
 
 
 # The parts of the world whose zones people choose from (the IANA database also keeps old
